@@ -1,0 +1,65 @@
+"""Write audit events. Call inside the transaction of the change being recorded."""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from core.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an action came from: the request's client address and id (or a command's)."""
+
+    ip_address: str | None = None
+    request_id: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> "Origin":
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+        return cls(ip_address=address or None, request_id=getattr(request, "request_id", ""))
+
+
+COMMAND_ORIGIN = Origin(request_id="command")
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_label: str = "",
+    changes: dict | None = None,
+    origin: Origin = COMMAND_ORIGIN,
+) -> AuditEvent:
+    """Append one event to the current schema's trail."""
+    return AuditEvent.objects.create(
+        actor_id=getattr(actor, "pk", None),
+        actor_label=str(actor) if actor is not None else "system",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=(target_label or str(target))[:200] if target is not None else target_label,
+        changes=changes or {},
+        ip_address=origin.ip_address,
+        request_id=origin.request_id,
+    )
+
+
+def field_changes(instance: models.Model, fields: dict[str, object]) -> dict[str, list]:
+    """Return {field: [old, new]} for the fields whose value differs on ``instance``."""
+    changed = {}
+    for name, new in fields.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [_plain(old), _plain(new)]
+    return changed
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,27 @@
+"""Browse the audit trail of the current schema (agency admins, or central staff)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+
+from core.audit.selectors import audit_actions, audit_events
+
+
+def events(request, template: str = "audit/events.html"):
+    filters = {
+        "query": request.GET.get("q", "").strip(),
+        "action": request.GET.get("action", ""),
+        "since": _date(request, "since"),
+        "until": _date(request, "until"),
+    }
+    page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "filters": filters,
+                                      "actions": audit_actions(),
+                                      "querystring": request.GET.copy()})
+
+
+def _date(request, name: str):
+    try:
+        return parse_date(request.GET.get(name) or "")
+    except ValueError:  # a well-formed but impossible date such as 2026-02-30
+        return None

@@ -1,0 +1,78 @@
+"""API endpoints for the org chart: me, units, people (read-only in this version)."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.org.models import Person, Unit
+from core.org.selectors import person_for_user
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="kind.name")
+    head = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "parent", "head", "sort_order", "is_active"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default=None)
+    grade = serializers.CharField(source="grade.name", default=None)
+    position = serializers.CharField(source="position.name", default=None)
+    roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "employee_number", "name", "email", "unit", "unit_name", "grade",
+                  "position", "roles", "status"]
+
+
+class MeSerializer(PersonSerializer):
+    agency = serializers.SerializerMethodField()
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "agency"]
+
+    def get_agency(self, person) -> dict:
+        agency = self.context["request"].tenant
+        return {"code": agency.code, "name_ko": agency.name_ko, "name_en": agency.name_en}
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        person = person_for_user(request.user)
+        if person is None:
+            raise NotFound
+        return Response(MeSerializer(person, context={"request": request}).data)
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UnitSerializer
+    queryset = Unit.objects.select_related("kind").order_by("sort_order", "id")
+    filterset_fields = ["parent", "is_active"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code", "sort_order"]
+
+
+class PersonFilter(django_filters.FilterSet):
+    role = django_filters.CharFilter(field_name="roles__code")
+
+    class Meta:
+        model = Person
+        fields = ["unit", "status", "grade", "position", "role"]
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PersonSerializer
+    queryset = (Person.objects.select_related("unit", "grade", "position")
+                .prefetch_related("roles").order_by("name", "id"))
+    filterset_class = PersonFilter
+    search_fields = ["name", "employee_number", "email"]
+    ordering_fields = ["name", "employee_number", "grade__rank"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "core.org"
+    label = "org"
+    verbose_name = "조직 (Organisation)"

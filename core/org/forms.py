@@ -1,0 +1,87 @@
+"""Forms for the org chart; they validate input, services make the change."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("성명"), max_length=50)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    unit = forms.ModelChoiceField(label=_("부서"), queryset=Unit.objects.filter(is_active=True),
+                                  required=False)
+    grade = forms.ModelChoiceField(label=_("직급"), queryset=Grade.objects.all(), required=False)
+    position = forms.ModelChoiceField(label=_("직위"), queryset=Position.objects.all(),
+                                      required=False)
+    phone = forms.CharField(label=_("전화번호"), max_length=30, required=False)
+    status = forms.ChoiceField(label=_("상태"), choices=PersonStatus.choices,
+                               initial=PersonStatus.ACTIVE)
+
+    @classmethod
+    def for_person(cls, person: Person, data=None) -> "PersonForm":
+        initial = {name: getattr(person, name) for name in cls.base_fields}
+        return cls(data=data, initial=initial)
+
+
+class NewPersonForm(PersonForm):
+    employee_number = forms.CharField(label=_("직원번호"), max_length=30)
+    roles = forms.MultipleChoiceField(
+        label=_("역할"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(r.code, r.name) for r in Role.objects.all()],
+    )
+    field_order = ["employee_number", "name"]
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("역할"), widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(r.code, r.name) for r in Role.objects.all()],
+        error_messages={"required": _("역할을 하나 이상 지정하세요.")},
+    )
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("부서코드"), max_length=30)
+    name = forms.CharField(label=_("부서명"), max_length=100)
+    kind = forms.ModelChoiceField(label=_("유형"), queryset=UnitKind.objects.all())
+    parent = forms.ModelChoiceField(label=_("상위 부서"), queryset=Unit.objects.all(),
+                                    required=False)
+    head = forms.ModelChoiceField(label=_("부서장"), required=False,
+                                  queryset=Person.objects.filter(status=PersonStatus.ACTIVE))
+    sort_order = forms.IntegerField(label=_("정렬 순서"), min_value=0, initial=0)
+
+
+class OrgSettingsForm(forms.Form):
+    privileged_mfa_required = forms.BooleanField(
+        label=_("기관 관리자와 인사담당자는 2단계 인증(OTP)을 반드시 사용"), required=False
+    )
+
+
+IMPORT_TYPES = {
+    ".csv": {"text/csv", "application/vnd.ms-excel", "text/plain", "application/csv",
+             "application/octet-stream"},
+    ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              "application/octet-stream", "application/zip"},
+}
+
+
+class ImportForm(forms.Form):
+    KIND_CHOICES = [("people", _("직원")), ("units", _("부서"))]
+    kind = forms.ChoiceField(label=_("등록 대상"), choices=KIND_CHOICES,
+                             widget=forms.RadioSelect, initial="people")
+    file = forms.FileField(label=_("CSV 또는 XLSX 파일"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in IMPORT_TYPES:
+            raise forms.ValidationError(_("CSV(.csv) 또는 엑셀(.xlsx) 파일만 올릴 수 있습니다."))
+        if upload.content_type and upload.content_type not in IMPORT_TYPES[suffix]:
+            raise forms.ValidationError(_("파일 형식(%(type)s)이 확장자와 맞지 않습니다."),
+                                        params={"type": upload.content_type})
+        if upload.size > settings.HARMONY_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("파일이 너무 큽니다 (최대 %(mb)d MB)."),
+                                        params={"mb": settings.HARMONY_MAX_UPLOAD_BYTES // 2**20})
+        return upload

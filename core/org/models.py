@@ -1,0 +1,159 @@
+"""The agency's org chart: units (부서/팀), grades (직급), positions (직위), roles and people."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleCode(models.TextChoices):
+    STAFF = "staff", _("직원")
+    UNIT_HEAD = "unit_head", _("부서장")
+    HR_OFFICER = "hr_officer", _("인사담당자")
+    AGENCY_ADMIN = "agency_admin", _("기관 관리자")
+
+
+class Grade(models.Model):
+    """A civil-service grade (직급), from the standard model; lower rank = more senior."""
+
+    code = models.CharField(_("코드"), max_length=20, unique=True)
+    name = models.CharField(_("직급명"), max_length=50)
+    rank = models.PositiveSmallIntegerField(_("서열"))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("직급")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """A post title (직위) such as 국장, 과장, 팀장, 주무관."""
+
+    code = models.CharField(_("코드"), max_length=30, unique=True)
+    name = models.CharField(_("직위명"), max_length=50)
+    rank = models.PositiveSmallIntegerField(_("서열"))
+    is_head = models.BooleanField(_("부서장 직위"), default=False)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("직위")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    code = models.CharField(_("코드"), max_length=30, unique=True, choices=RoleCode.choices)
+    name = models.CharField(_("역할명"), max_length=50)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("역할")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.Model):
+    """A kind of unit (실, 국, 과, 팀 …) with its level in the hierarchy."""
+
+    code = models.CharField(_("코드"), max_length=30, unique=True)
+    name = models.CharField(_("명칭"), max_length=30)
+    level = models.PositiveSmallIntegerField(_("단계"))
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit (부서/팀); the handling unit (처리과) for documents."""
+
+    code = models.CharField(_("부서코드"), max_length=30, unique=True)
+    name = models.CharField(_("부서명"), max_length=100)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, verbose_name=_("유형"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("상위 부서"),
+    )
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="headed_units",
+        verbose_name=_("부서장"),
+    )
+    sort_order = models.PositiveIntegerField(_("정렬 순서"), default=0)
+    is_active = models.BooleanField(_("사용"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("부서")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="unit_not_own_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", _("재직")
+    LEFT = "left", _("퇴직·전출")
+
+
+class Person(models.Model):
+    """A member of the agency's staff, with or without a sign-in account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    name = models.CharField(_("성명"), max_length=50)
+    employee_number = models.CharField(_("직원번호"), max_length=30, unique=True)
+    email = models.EmailField(_("이메일"), blank=True)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        verbose_name=_("부서"),
+    )
+    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT,
+                              verbose_name=_("직급"))
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT,
+                                 verbose_name=_("직위"))
+    roles = models.ManyToManyField(Role, blank=True, verbose_name=_("역할"))
+    status = models.CharField(_("상태"), max_length=10, choices=PersonStatus.choices,
+                              default=PersonStatus.ACTIVE)
+    phone = models.CharField(_("전화번호"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name", "employee_number"]
+        verbose_name = _("직원")
+        verbose_name_plural = _("직원")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="person_email_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PersonStatus.ACTIVE
+
+
+class OrgSettings(models.Model):
+    """Agency-wide sign-in rules; exactly one row per agency schema."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    privileged_mfa_required = models.BooleanField(
+        _("관리자·인사담당자 2단계 인증 필수"), default=False
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(singleton=True), name="org_settings_singleton")
+        ]

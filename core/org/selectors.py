@@ -1,0 +1,103 @@
+"""Read the org chart, with the role checks every view and endpoint uses."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.org.models import OrgSettings, Person, PersonStatus, RoleCode, Unit
+
+ORG_MANAGER_ROLES = {RoleCode.AGENCY_ADMIN, RoleCode.HR_OFFICER}
+
+
+def person_for_user(user) -> Person | None:
+    """Return the person behind a signed-in account, with what the shell shows of them."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Person.objects.select_related("unit", "grade", "position")
+        .prefetch_related("roles")
+        .filter(user=user)
+        .first()
+    )
+
+
+def role_codes(person: Person | None) -> set[str]:
+    if person is None or not person.is_active:
+        return set()
+    return {role.code for role in person.roles.all()}
+
+
+def can_manage_org(person: Person | None) -> bool:
+    """Agency admins and HR officers keep the org chart and people."""
+    return bool(role_codes(person) & ORG_MANAGER_ROLES)
+
+
+def is_agency_admin(person: Person | None) -> bool:
+    return RoleCode.AGENCY_ADMIN in role_codes(person)
+
+
+def org_settings() -> OrgSettings:
+    settings_row, _ = OrgSettings.objects.get_or_create(singleton=True)
+    return settings_row
+
+
+def privileged_mfa_required(user) -> bool:
+    """Agency admins and HR officers must use MFA when their agency requires it."""
+    if not org_settings().privileged_mfa_required:
+        return False
+    return can_manage_org(person_for_user(user))
+
+
+def unit_tree() -> list[tuple[Unit, int]]:
+    """Return every active unit in tree order with its depth, heads and head-counts loaded."""
+    units = list(
+        Unit.objects.filter(is_active=True)
+        .select_related("kind", "head__position")
+        .annotate(member_count=Count("members", filter=Q(members__status=PersonStatus.ACTIVE)))
+    )
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            ordered.append((unit, depth))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def people_list(
+    *, query: str = "", unit_id: int | None = None, status: str = "", role: str = "",
+    grade_id: int | None = None, ordering: str = "name",
+) -> QuerySet[Person]:
+    people = Person.objects.select_related("unit", "grade", "position").prefetch_related(
+        Prefetch("roles")
+    )
+    if query:
+        people = people.filter(
+            Q(name__icontains=query) | Q(employee_number__icontains=query)
+            | Q(email__icontains=query)
+        )
+    if unit_id:
+        people = people.filter(unit_id=unit_id)
+    if status:
+        people = people.filter(status=status)
+    if role:
+        people = people.filter(roles__code=role)
+    if grade_id:
+        people = people.filter(grade_id=grade_id)
+    allowed = {"name", "-name", "employee_number", "-employee_number", "grade__rank",
+               "-grade__rank", "unit__name", "-unit__name"}
+    return people.order_by(ordering if ordering in allowed else "name", "id")
+
+
+def unit_colleagues(person: Person) -> QuerySet[Person]:
+    """Return the active members of the person's unit, most senior first."""
+    if person.unit_id is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(unit_id=person.unit_id, status=PersonStatus.ACTIVE)
+        .select_related("grade", "position")
+        .order_by("position__rank", "grade__rank", "name")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from core.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.chart, name="chart"),
+    path("units/new/", views.unit_form, name="unit_new"),
+    path("units/<int:pk>/edit/", views.unit_form, name="unit_edit"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/roles/", views.person_roles, name="person_roles"),
+    path("import/", views.import_file, name="import"),
+    path("settings/", views.org_settings, name="settings"),
+]

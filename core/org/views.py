@@ -1,0 +1,175 @@
+"""Org chart pages: everyone reads; agency admins and HR officers change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.audit.services import Origin
+from core.org import imports, selectors, services
+from core.org.exports import people_xlsx_response
+from core.org.forms import (
+    ImportForm,
+    NewPersonForm,
+    OrgSettingsForm,
+    PersonForm,
+    RolesForm,
+    UnitForm,
+)
+from core.org.models import Grade, Person, PersonStatus, Role, Unit
+from core.portal.access import current_person, person_passes
+
+manager_only = person_passes(selectors.can_manage_org)
+admin_only = person_passes(selectors.is_agency_admin)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def chart(request):
+    return render(request, "org/chart.html", {
+        "tree": selectors.unit_tree(),
+        "can_manage": selectors.can_manage_org(current_person(request)),
+    })
+
+
+def people(request):
+    filters = {
+        "query": request.GET.get("q", "").strip(),
+        "unit_id": _int_or_none(request.GET.get("unit")),
+        "status": request.GET.get("status", PersonStatus.ACTIVE),
+        "role": request.GET.get("role", ""),
+        "grade_id": _int_or_none(request.GET.get("grade")),
+        "ordering": request.GET.get("sort", "name"),
+    }
+    people_qs = selectors.people_list(**filters)
+    if request.GET.get("format") == "xlsx":
+        return people_xlsx_response(people_qs)
+    page = Paginator(people_qs, 50).get_page(request.GET.get("page"))
+    return render(request, "org/people.html", {
+        "page": page, "filters": filters, "units": Unit.objects.filter(is_active=True),
+        "grades": Grade.objects.all(), "roles": Role.objects.all(),
+        "statuses": PersonStatus.choices, "can_manage": selectors.can_manage_org(
+            current_person(request)),
+        "querystring": request.GET.copy(),
+    })
+
+
+def person_detail(request, pk: int):
+    person = get_object_or_404(
+        Person.objects.select_related("unit", "grade", "position").prefetch_related("roles"),
+        pk=pk,
+    )
+    return render(request, "org/person_detail.html", {
+        "person": person, "can_manage": selectors.can_manage_org(current_person(request)),
+    })
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def person_new(request):
+    form = NewPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, origin=Origin.from_request(request),
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("직원을 등록했습니다."))
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/form.html", {"form": form, "title": _("직원 등록")})
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    form = PersonForm.for_person(person, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, actor=request.user,
+                                   origin=Origin.from_request(request), **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("직원 정보를 저장했습니다."))
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/form.html", {"form": form, "title": person.name})
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def person_roles(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    initial = {"roles": list(person.roles.values_list("code", flat=True))}
+    form = RolesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.person_set_roles(person=person, roles=form.cleaned_data["roles"],
+                                  actor=request.user, origin=Origin.from_request(request))
+        messages.success(request, _("역할을 변경했습니다."))
+        return redirect("org:person", pk=person.pk)
+    return render(request, "org/form.html", {"form": form, "title": _("역할 변경")})
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def unit_form(request, pk: int | None = None):
+    unit = get_object_or_404(Unit, pk=pk) if pk else None
+    initial = {f: getattr(unit, f) for f in UnitForm.base_fields} if unit else None
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        origin = Origin.from_request(request)
+        try:
+            if unit:
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+                services.unit_update(unit=unit, actor=request.user, origin=origin, **fields)
+            else:
+                services.unit_create(actor=request.user, origin=origin, **form.cleaned_data)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("부서를 저장했습니다."))
+            return redirect("org:chart")
+    title = unit.name if unit else _("부서 등록")
+    return render(request, "org/form.html", {"form": form, "title": title})
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def import_file(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, file_error = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = imports.people_import if form.cleaned_data["kind"] == "people" else imports.units_import
+        try:
+            result = run(name=upload.name, content=upload.read(), actor=request.user,
+                         origin=Origin.from_request(request))
+        except imports.ImportFileError as error:
+            file_error = str(error)
+    status = 400 if file_error or (result and not result.ok) or form.errors else 200
+    return render(request, "org/import.html",
+                  {"form": form, "result": result, "file_error": file_error}, status=status)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def org_settings(request):
+    current = selectors.org_settings()
+    form = OrgSettingsForm(request.POST or None,
+                           initial={"privileged_mfa_required": current.privileged_mfa_required})
+    if request.method == "POST" and form.is_valid():
+        services.org_settings_update(actor=request.user, origin=Origin.from_request(request),
+                                     **form.cleaned_data)
+        messages.success(request, _("설정을 저장했습니다."))
+        return redirect("org:settings")
+    return render(request, "org/form.html", {"form": form, "title": _("기관 설정")})

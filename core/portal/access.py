@@ -1,0 +1,37 @@
+"""Who is signed in, as a person of this agency, and the role gates views use."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from core.org.models import Person
+
+
+def on_agency_host() -> bool:
+    return connection.schema_name != get_public_schema_name()
+
+
+def current_person(request) -> Person | None:
+    """Return (once per request) the signed-in user's person record in this agency."""
+    if not hasattr(request, "_person"):
+        from core.org.selectors import person_for_user
+
+        request._person = person_for_user(request.user) if on_agency_host() else None
+    return request._person
+
+
+def person_passes(check):
+    """Refuse the view (403) unless ``check(person)`` holds for the signed-in person."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(current_person(request)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1 @@
+"""The deployable Harmony project: settings, URL roots, CLI and operational set-up."""

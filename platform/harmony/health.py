@@ -1,0 +1,28 @@
+"""/healthz (the process answers) and /readyz (the database answers), on any host.
+
+Answered before the agency lookup, so load balancers can probe by IP address."""
+
+from django.db import connection
+from django.http import JsonResponse
+
+
+class HealthMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            return JsonResponse({"status": "ok"})
+        if request.path == "/readyz":
+            return _ready()
+        return self.get_response(request)
+
+
+def _ready() -> JsonResponse:
+    try:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 — any failure means "not ready"
+        return JsonResponse({"status": "unavailable", "error": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok"})

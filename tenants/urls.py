@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tenants import views
+
+app_name = "console"
+urlpatterns = [
+    path("", views.agencies, name="agencies"),
+    path("agencies/new/", views.onboard, name="onboard"),
+    path("agencies/wave/", views.wave, name="wave"),
+    path("agencies/<int:pk>/status/", views.set_status, name="set_status"),
+    path("audit/", views.audit, name="audit"),
+]

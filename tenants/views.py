@@ -1,0 +1,92 @@
+"""The central console (apex host, public schema): agencies, onboarding, suspension."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.audit import views as audit_views
+from core.audit.services import Origin
+from tenants import selectors, services
+from tenants.forms import AGENCY_KIND_CHOICES, AgencyOnboardingForm, WaveUploadForm, parse_wave
+from tenants.models import Agency, AgencyKind, AgencyStatus
+
+
+def central_staff_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@central_staff_only
+def agencies(request):
+    filters = {"query": request.GET.get("q", "").strip(), "kind": request.GET.get("kind", ""),
+               "status": request.GET.get("status", ""),
+               "ordering": request.GET.get("sort", "name_ko")}
+    page = Paginator(selectors.agencies_list(**filters), 50).get_page(request.GET.get("page"))
+    return render(request, "tenants/agencies.html", {
+        "page": page, "filters": filters, "kinds": AGENCY_KIND_CHOICES,
+        "statuses": AgencyStatus.choices, "querystring": request.GET.copy(),
+    })
+
+
+@central_staff_only
+@require_http_methods(["GET", "POST"])
+def onboard(request):
+    form = AgencyOnboardingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = services.agency_onboard(
+            onboarding=services.Onboarding(**form.cleaned_data), actor=request.user,
+            origin=Origin.from_request(request),
+        )
+        messages.success(request, _("%(name)s을(를) 등록하고 관리자에게 초대 메일을 보냈습니다.")
+                         % {"name": agency.name_ko})
+        return redirect("console:agencies")
+    return render(request, "tenants/onboard.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@central_staff_only
+@require_http_methods(["GET", "POST"])
+def wave(request):
+    form = WaveUploadForm(request.POST or None, request.FILES or None)
+    errors, created = [], []
+    if request.method == "POST" and form.is_valid():
+        rows, errors = parse_wave(form.cleaned_data["file"])
+        if not errors:
+            created = services.agency_onboard_wave(
+                onboardings=[services.Onboarding(**row) for row in rows], actor=request.user,
+                origin=Origin.from_request(request),
+            )
+    failed = bool(errors or form.errors)
+    return render(request, "tenants/wave.html",
+                  {"form": form, "errors": errors, "created": created},
+                  status=400 if failed else 200)
+
+
+@central_staff_only
+@require_POST
+def set_status(request, pk: int):
+    agency = get_object_or_404(Agency.objects.exclude(kind=AgencyKind.PLATFORM), pk=pk)
+    status = request.POST.get("status")
+    if status not in AgencyStatus.values:
+        messages.error(request, _("알 수 없는 상태입니다."))
+    else:
+        services.agency_set_status(agency=agency, status=status, actor=request.user,
+                                   origin=Origin.from_request(request))
+        messages.success(request, _("%(name)s의 상태를 '%(status)s'(으)로 바꿨습니다.") % {
+            "name": agency.name_ko, "status": AgencyStatus(status).label})
+    return redirect("console:agencies")
+
+
+@central_staff_only
+def audit(request):
+    return audit_views.events(request, template="tenants/audit.html")
