@@ -44,10 +44,10 @@ class Onboarding:
 
 
 def agency_onboard(*, onboarding: Onboarding, actor, origin: Origin = COMMAND_ORIGIN,
-                   fast: bool = True) -> Agency:
+                   fast: bool = True, invite: bool = True) -> Agency:
     """Create the agency, its schema (cloned from the template, or migrated when ``fast`` is
     off), its domain, the standard model and its first admin, all or nothing; then e-mail the
-    admin a link to set a password."""
+    admin a link to set a password (unless ``invite`` is off, as for demo agencies)."""
     with transaction.atomic():
         agency = _agency_create(onboarding, fast=fast)
         with schema_context(agency.schema_name):
@@ -55,7 +55,8 @@ def agency_onboard(*, onboarding: Onboarding, actor, origin: Origin = COMMAND_OR
         audit_record(actor=actor, action="agency.onboarded", target=agency, origin=origin,
                      changes={"code": agency.code, "subdomain": onboarding.subdomain,
                               "standard_model_version": agency.standard_model_version})
-        transaction.on_commit(lambda: _send_invitation(agency, *invitation))
+        if invite:
+            transaction.on_commit(lambda: _send_invitation(agency, *invitation))
         transaction.on_commit(lambda: forget_hosts([agency_host(onboarding.subdomain)]))
     return agency
 

@@ -14,3 +14,21 @@ def mfa_required(user, *, is_public: bool) -> bool:
     from core.org.selectors import privileged_mfa_required
 
     return privileged_mfa_required(user)
+
+
+def totp_enrol(user, secret: str) -> None:
+    """Activate TOTP for an account with a known secret (demo seeding, tests)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not has_mfa(user):
+        TOTP.activate(user, secret)
+
+
+def totp_current_code(secret: str) -> str:
+    """Return the code an authenticator app shows now for ``secret``."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

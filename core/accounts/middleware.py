@@ -1,12 +1,13 @@
 """Send people who must use MFA to TOTP enrolment before anything else."""
 
-from django.conf import settings
 from django.db import connection
 from django.shortcuts import redirect
 from django_tenants.utils import get_public_schema_name
 
 from core.accounts.mfa import has_mfa, mfa_required
 
+# Once an account is seen with MFA, its session skips the check (one query saved per page).
+SESSION_FLAG = "harmony_mfa_ok"
 # Pages needed to enrol, sign out or see static assets stay reachable.
 _OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/readyz")
 
@@ -19,10 +20,11 @@ class MandatoryMfaMiddleware:
         user = request.user
         if (
             user.is_authenticated
+            and not request.session.get(SESSION_FLAG)
             and not request.path.startswith(_OPEN_PREFIXES)
             and mfa_required(user, is_public=connection.schema_name == get_public_schema_name())
-            and not has_mfa(user)
-            and user.email != settings.HARMONY_DEMO_MFA_EXEMPT
         ):
-            return redirect("mfa_activate_totp")
+            if not has_mfa(user):
+                return redirect("mfa_activate_totp")
+            request.session[SESSION_FLAG] = True
         return self.get_response(request)

@@ -170,8 +170,6 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = False if not PRODUCTION else {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Harmony"
-# Demo only: the central demo account may skip MFA enrolment outside production.
-HARMONY_DEMO_MFA_EXEMPT = "" if PRODUCTION else "central@harmony.test"
 HARMONY_DEMO_PASSWORD = env_str("HARMONY_DEMO_PASSWORD", "harmony-demo")
 SESSION_COOKIE_AGE = env_int("HARMONY_SESSION_SECONDS", 8 * 3600)
 

@@ -1,0 +1,73 @@
+"""Shared fixtures: a test database with the console and the clone template, agencies made
+through the real onboarding service, and the personas of each agency."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tests.factories import Personas, make_personas, onboard_agency
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After migrations, create the public agency (console) and the template schema."""
+    from tenants.provisioning import ensure_platform_agencies
+
+    with django_db_blocker.unblock():
+        ensure_platform_agencies()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_fresh_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def agency_client(subdomain: str, user=None) -> Client:
+    """A test client that talks to one agency's host, signed in as ``user`` if given."""
+    client = Client(HTTP_HOST=f"{subdomain}.localhost")
+    if user is not None:
+        with schema_context(subdomain.replace("-", "_")):
+            client.force_login(user)
+    return client
+
+
+def console_client(user=None) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alpha(db):
+    return onboard_agency("alpha", code="1000001", name_ko="알파부")
+
+
+@pytest.fixture
+def beta(db):
+    return onboard_agency("beta", code="1000002", name_ko="베타청")
+
+
+@pytest.fixture
+def alpha_people(alpha) -> Personas:
+    return make_personas(alpha)
+
+
+@pytest.fixture
+def beta_people(beta) -> Personas:
+    return make_personas(beta)
+
+
+@pytest.fixture
+def central_user(db):
+    """A central staff member with TOTP enrolled (MFA is mandatory on the console)."""
+    from core.accounts.mfa import totp_enrol
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="ops@harmony.test", is_staff=True)
+    totp_enrol(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    return user
