@@ -3,6 +3,7 @@ through the real onboarding service, and the personas of each agency."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -19,11 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_fresh_cache(settings):
+def _clean_slate(settings):
+    """Fast password hashing, an empty cache, and the connection back on the public schema
+    (a request leaves it on the last agency it served)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    connection.set_schema_to_public()
     yield
     cache.clear()
+    connection.set_schema_to_public()
 
 
 def agency_client(subdomain: str, user=None) -> Client:
@@ -38,7 +43,8 @@ def agency_client(subdomain: str, user=None) -> Client:
 def console_client(user=None) -> Client:
     client = Client(HTTP_HOST="localhost")
     if user is not None:
-        client.force_login(user)
+        with schema_context("public"):
+            client.force_login(user)
     return client
 
 

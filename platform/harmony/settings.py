@@ -76,6 +76,8 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 # migrate_schemas); see tenants/provisioning.py.
 TENANT_BASE_SCHEMA = "standard_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Set search_path once per request instead of before every query (one round-trip each).
+TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "harmony.urls_public"
 ROOT_URLCONF = "harmony.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -120,7 +122,9 @@ WSGI_APPLICATION = "harmony.wsgi.application"
 ASGI_APPLICATION = "harmony.asgi.application"
 
 # --- Database -----------------------------------------------------------------------------
-_DATABASE_URL = env_str("DATABASE_URL")
+_DATABASE_URL = env_secret("DATABASE_URL")
+if PRODUCTION:
+    mandatory("DATABASE_URL", _DATABASE_URL)  # the embedded server is for development only
 if _DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
 else:

@@ -1,0 +1,57 @@
+"""Production refuses to start without its secrets; health endpoints answer on any host."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import Client
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("SECRET_KEY", "HARMONY_BASE_DOMAIN", "HARMONY_ENV")}
+    environment.setdefault("DATABASE_URL", "postgres://harmony@127.0.0.1:5432/harmony")
+    environment.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _manage("check", HARMONY_ENV="production", HARMONY_BASE_DOMAIN="harmony.go.kr")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_base_domain():
+    result = _manage("check", HARMONY_ENV="production", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "HARMONY_BASE_DOMAIN must be set" in result.stderr
+
+
+def test_production_refuses_the_embedded_database():
+    result = _manage("check", HARMONY_ENV="production", SECRET_KEY="x" * 60,
+                     HARMONY_BASE_DOMAIN="harmony.go.kr", DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", HARMONY_ENV="production",
+                     SECRET_KEY="k" * 30 + "-production-secret-key-" + "z" * 30,
+                     HARMONY_BASE_DOMAIN="harmony.go.kr")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_demo_seeding_is_refused_in_production():
+    result = _manage("seed_demo", HARMONY_ENV="production", SECRET_KEY="s" * 60,
+                     HARMONY_BASE_DOMAIN="harmony.go.kr")
+    assert result.returncode != 0
+    assert "운영 환경" in result.stderr
+
+
+def test_health_endpoints_answer_on_any_host(db):
+    assert Client(HTTP_HOST="10.0.0.7").get("/healthz").json() == {"status": "ok"}
+    assert Client(HTTP_HOST="localhost").get("/readyz").json() == {"status": "ok"}

@@ -1,0 +1,56 @@
+"""The clone template is an agency row, so migrate_schemas keeps it current and new agencies
+cloned from it get every migration's changes."""
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from tenants import services
+from tenants.models import Agency
+
+PROBE_MIGRATION = '''
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("policies", "0001_initial")]
+    operations = [migrations.RunSQL(
+        "ALTER TABLE policies_policy ADD COLUMN probe_note text",
+        "ALTER TABLE policies_policy DROP COLUMN probe_note",
+    )]
+'''
+
+
+def _columns(schema: str, table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_schema = %s AND table_name = %s", [schema, table])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_template_is_an_agency_row_without_a_domain(db):
+    template = Agency.objects.get(schema_name=settings.TENANT_BASE_SCHEMA)
+    assert not template.domains.exists()
+
+
+def test_a_new_migration_reaches_agencies_cloned_after_it(db, tmp_path, settings, monkeypatch):
+    package = tmp_path / "probe_policies_migrations"
+    package.mkdir()
+    source = Path(__file__).resolve().parents[2] / "core" / "policies" / "migrations"
+    for name in ("__init__.py", "0001_initial.py"):
+        shutil.copy(source / name, package / name)
+    (package / "0002_probe.py").write_text(PROBE_MIGRATION)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.MIGRATION_MODULES = {"policies": "probe_policies_migrations"}
+
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    agency = services.agency_onboard(onboarding=services.Onboarding(
+        name_ko="신설청", name_en="New agency", code="3000001", subdomain="newly",
+        kind="central", standard_model_version="2026.1", admin_email="a@newly.test"),
+        actor=None)
+
+    assert "probe_note" in _columns(settings.TENANT_BASE_SCHEMA, "policies_policy")
+    assert "probe_note" in _columns(agency.schema_name, "policies_policy")
