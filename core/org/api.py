@@ -3,10 +3,13 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.accounts.services import token_rotate
+from core.audit.services import Origin
 from core.org.models import Person, Unit
 from core.org.selectors import person_for_user
 
@@ -76,3 +79,21 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PersonFilter
     search_fields = ["name", "employee_number", "email"]
     ordering_fields = ["name", "employee_number", "grade__rank"]
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """Issue a new API token for the signed-in account, replacing the old one.
+
+    Only a session (which passed sign-in and any MFA) can ask; a token cannot mint tokens.
+    The token lives in this agency's schema, so it means nothing on another agency's host."""
+
+    authentication_classes = [SessionAuthentication]
+
+    @extend_schema(request=None, responses=TokenSerializer)
+    def post(self, request):
+        key = token_rotate(user=request.user, origin=Origin.from_request(request))
+        return Response({"token": key}, status=201)

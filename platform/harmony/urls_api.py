@@ -12,6 +12,7 @@ router.register("people", org_api.PersonViewSet, basename="person")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),
+    path("token/", org_api.TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

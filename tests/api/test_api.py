@@ -67,3 +67,22 @@ def test_the_openapi_schema_and_docs_are_served(alpha):
     assert schema.status_code == 200
     assert b"/api/v1/people/" in schema.content
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_a_signed_in_person_gets_a_token_that_works_only_at_their_agency(alpha_people, beta):
+    client = agency_client("alpha", alpha_people.staff.user)
+    first = client.post("/api/v1/token/").json()["token"]
+    second = client.post("/api/v1/token/").json()["token"]
+
+    assert first != second
+    me = agency_client("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}")
+    assert me.status_code == 200
+    old = agency_client("alpha").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {first}")
+    assert old.status_code == 401
+    elsewhere = agency_client("beta").get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {second}")
+    assert elsewhere.status_code == 401
+
+
+def test_a_token_cannot_mint_another_token(alpha_people):
+    client = _token_client(alpha_people)
+    assert client.post("/api/v1/token/").status_code in (401, 403)
