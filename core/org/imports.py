@@ -115,7 +115,7 @@ def _read_xlsx(content: bytes) -> list[list]:
     except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for bad files
         raise ImportFileError(_("엑셀(.xlsx) 파일을 열 수 없습니다.")) from error
     sheet = workbook.worksheets[0]
-    rows = [list(row) for _, row in zip(range(MAX_ROWS + 2), sheet.iter_rows(values_only=True))]
+    rows = [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True)]
     workbook.close()
     return rows
 
@@ -206,9 +206,11 @@ def _clean_person(values: dict, lookup: _Lookup) -> tuple[dict, list[str]]:
         text = values.get(key, "")
         found = table.get(text) or table.get(text.lower()) if text else None
         if text and found is None:
-            messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.") % {"label": label, "v": text})
+            messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.")
+                            % {"label": label, "v": text})
         record[{"unit_code": "unit"}.get(key, key)] = found
-    role_texts = [r.strip() for r in values.get("roles", "").replace(";", ",").split(",") if r.strip()]
+    role_texts = [r.strip() for r in values.get("roles", "").replace(";", ",").split(",")
+                  if r.strip()]
     unknown = [r for r in role_texts if r not in lookup.roles and r.lower() not in lookup.roles]
     if unknown:
         messages.append(_("역할 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": ", ".join(unknown)})
@@ -242,7 +244,8 @@ def _apply_person(record: dict, result: ImportResult, *, actor, origin: Origin, 
         else:
             result.unchanged += 1
     except ValidationError as error:
-        raise _RowFailed(RowError(line, [m for ms in error.message_dict.values() for m in ms]))
+        messages = [m for ms in error.message_dict.values() for m in ms]
+        raise _RowFailed(RowError(line, messages)) from error
 
 
 # --- Units --------------------------------------------------------------------------------
@@ -264,7 +267,8 @@ def units_import(*, name: str, content: bytes, actor,
         if not code or not values.get("name"):
             messages.append(_("부서코드와 부서명은 비울 수 없습니다."))
         if kind is None:
-            messages.append(_("유형 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": values.get("kind", "")})
+            messages.append(_("유형 '%(v)s'을(를) 찾을 수 없습니다.")
+                            % {"v": values.get("kind", "")})
         if parent_code and parent_code not in known_codes | file_codes:
             messages.append(_("상위부서코드 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": parent_code})
         if parent_code and parent_code == code:

@@ -157,3 +157,6 @@ class OrgSettings(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(singleton=True), name="org_settings_singleton")
         ]
+
+    def __str__(self) -> str:
+        return "OrgSettings"

@@ -150,7 +150,8 @@ def import_file(request):
     result, file_error = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        run = imports.people_import if form.cleaned_data["kind"] == "people" else imports.units_import
+        people = form.cleaned_data["kind"] == "people"
+        run = imports.people_import if people else imports.units_import
         try:
             result = run(name=upload.name, content=upload.read(), actor=request.user,
                          origin=Origin.from_request(request))

@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, summary_only=False, **options):
         if settings.PRODUCTION:
-            raise CommandError("데모 데이터는 운영 환경에서 만들 수 없습니다 (refused in production).")
+            raise CommandError(
+                "데모 데이터는 운영 환경에서 만들 수 없습니다 (refused in production).")
         if not summary_only:
             ensure_platform_agencies()
             seed_demo(password=settings.HARMONY_DEMO_PASSWORD, log=self.stdout.write)
