@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RoleCode(models.TextChoices):
-    STAFF = "staff", _("직원")
+    STAFF = "staff", _("일반 직원")
     UNIT_HEAD = "unit_head", _("부서장")
     HR_OFFICER = "hr_officer", _("인사담당자")
     AGENCY_ADMIN = "agency_admin", _("기관 관리자")

@@ -6,6 +6,7 @@ from django_tenants.utils import schema_context
 from core.audit.models import AuditEvent
 from core.org.models import Person, Unit
 from tests.conftest import agency_client
+from tests.factories import PersonFactory
 
 MANAGER_PAGES = ["/org/people/new/", "/org/import/", "/org/units/new/"]
 
@@ -102,3 +103,15 @@ def test_the_home_page_shows_agency_unit_and_role_in_korean(alpha_people):
     assert "최샘 님, 안녕하세요" in page
     assert "알파부" in page and "혁신기획과" in page and "직원" in page
     assert '<html lang="ko">' in page
+
+
+def test_people_and_org_pages_use_a_bounded_number_of_queries(alpha_people,
+                                                               django_assert_max_num_queries):
+    client = agency_client("alpha", alpha_people.staff.user)
+    client.get("/org/people/")  # warm the host cache and the session's MFA check
+    with schema_context("alpha"):
+        for _ in range(40):
+            PersonFactory(unit=alpha_people.staff.unit)
+    for path in ("/org/people/", "/org/", "/"):
+        with django_assert_max_num_queries(12):
+            client.get(path)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name='Role',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('staff', '직원'), ('unit_head', '부서장'), ('hr_officer', '인사담당자'), ('agency_admin', '기관 관리자')], max_length=30, unique=True, verbose_name='코드')),
+                ('code', models.CharField(choices=[('staff', '일반 직원'), ('unit_head', '부서장'), ('hr_officer', '인사담당자'), ('agency_admin', '기관 관리자')], max_length=30, unique=True, verbose_name='코드')),
                 ('name', models.CharField(max_length=50, verbose_name='역할명')),
             ],
             options={
