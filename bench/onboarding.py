@@ -187,6 +187,9 @@ def step_breakdown():
     timer.wrap(core.org.services, "person_create", "  seed: first admin (person_create)")
     timer.wrap(core.accounts.invitations, "password_setup_path", "  seed: password link")
     timer.wrap(tenants.services, "audit_record", "audit (services, 2 per creation)")
+    from django.db import connections
+
+    timer.wrap(connections["default"], "commit", "COMMIT")
     timer.wrap(tenants.services, "forget_hosts", "on-commit: forget_hosts")
     timer.wrap(tenants.services, "agency_refresh_people_count", "on-commit: people count")
     try:
@@ -212,8 +215,8 @@ def print_breakdown(seq: Sequence, runs: int = 5) -> None:
                 agency_onboard(onboarding=onboarding, actor=None, fast=True, invite=False)
                 totals.append(time.perf_counter() - start)
             queries.append(len(captured.captured_queries))
-    total = statistics.median(totals)
-    print(f"\nFast-path step breakdown (median of {runs} more creations, total "
+    total = statistics.mean(totals)
+    print(f"\nFast-path step breakdown (mean of {runs} more creations, total "
           f"{total * 1000:.0f} ms, {statistics.median(queries):.0f} SQL statements each):")
     accounted = 0.0
     for label, values in timer.totals.items():
@@ -227,7 +230,7 @@ def print_breakdown(seq: Sequence, runs: int = 5) -> None:
     # once after it; count only the outer call.
     outer_audit = sum(timer.totals["audit (services, 2 per creation)"][1::2]) / runs
     accounted += outer_audit
-    print(f"  {'commit + rest (total - steps above)':<40} "
+    print(f"  {'rest: atomic/savepoints, ORM (remainder)':<40} "
           f"{(total - accounted) * 1000:8.1f} ms")
 
     # The invitation e-mail is sent after commit when invite=True; time it on its own with
@@ -261,7 +264,7 @@ def print_profile(seq: Sequence) -> None:
         r"(tenants|core)/.*\.py|psycopg.*execute|cursor.py.*execute")
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     print("\ncProfile of one fast-path creation (cumulative, project functions and execute):")
-    for line in lines[:40]:
+    for line in lines[:32]:
         print("  " + line)
 
 
@@ -308,7 +311,8 @@ def run(original_name: str) -> int:
              else f"external (DATABASE_URL, host {connection.settings_dict.get('HOST')})")
     print(f"PostgreSQL {version}, {where}; bench database {BENCH_DB!r} "
           f"(demo database {original_name!r} untouched)")
-    print(f"Console + template ready in {time.perf_counter() - t0:.1f} s")
+    print(f"Console + template ready in {time.perf_counter() - t0:.1f} s; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
     seq = Sequence()
     # 1. Preparation through the real service.
@@ -349,7 +353,8 @@ def run(original_name: str) -> int:
     print(f"\nMeasured {SAMPLES} fast + {SAMPLES} migration creations, interleaved "
           f"(fast, migration, fast, ...), in {measure_s:.1f} s; agencies present "
           f"{present_before} before, {present} after ({schemas} agency schemas incl. template)")
-    print(f"PostgreSQL {version}, embedded: {'yes' if EMBEDDED else 'no'}")
+    print(f"PostgreSQL {version}, embedded: {'yes' if EMBEDDED else 'no'}; load average "
+          f"{os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} CPUs")
     print(f"  fast path      p50 {f50:.3f} s   p95 {f95:.3f} s   "
           f"(min {min(fast_times):.3f}, max {max(fast_times):.3f})")
     print(f"  migration path p50 {m50:.3f} s   p95 {m95:.3f} s   "

@@ -65,8 +65,10 @@ class ImportResult:
 
 # --- Reading ------------------------------------------------------------------------------
 
-def read_rows(name: str, content: bytes, columns: dict[str, str]) -> list[tuple[int, dict]]:
-    """Return (line number, {field: text}) for every non-blank row of a CSV or XLSX file."""
+def read_rows(name: str, content: bytes, columns: dict[str, str],
+              required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """Return (line number, {field: text}) for every non-blank row of a CSV or XLSX file,
+    refusing the file when a required column is missing."""
     table = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
     if not table:
         raise ImportFileError(_("파일에 머리글 행이 없습니다."))
@@ -79,6 +81,12 @@ def read_rows(name: str, content: bytes, columns: dict[str, str]) -> list[tuple[
             rows.append((line, values))
     if len(rows) > MAX_ROWS:
         raise ImportFileError(_("한 번에 %(n)d행까지 올릴 수 있습니다.") % {"n": MAX_ROWS})
+    present = {field for field in header if field}
+    missing = [field for field in required if field not in present]
+    if missing:
+        raise ImportFileError(_("필수 열이 없습니다: %(cols)s") % {"cols": ", ".join(missing)})
+    if not rows:
+        raise ImportFileError(_("머리글 아래에 등록할 행이 없습니다."))
     return rows
 
 
@@ -120,11 +128,6 @@ def _read_xlsx(content: bytes) -> list[list]:
     return rows
 
 
-def _missing_columns(rows: list[tuple[int, dict]], required: tuple[str, ...]) -> list[str]:
-    present = set().union(*(values.keys() for _, values in rows)) if rows else set()
-    return [name for name in required if name not in present]
-
-
 # --- People -------------------------------------------------------------------------------
 
 class _Lookup:
@@ -147,10 +150,7 @@ def _by_code_and_name(queryset) -> dict:
 
 def people_import(*, name: str, content: bytes, actor,
                   origin: Origin = COMMAND_ORIGIN) -> ImportResult:
-    rows = read_rows(name, content, PEOPLE_COLUMNS)
-    missing = _missing_columns(rows, PEOPLE_REQUIRED)
-    if missing:
-        raise ImportFileError(_("필수 열이 없습니다: %(cols)s") % {"cols": ", ".join(missing)})
+    rows = read_rows(name, content, PEOPLE_COLUMNS, PEOPLE_REQUIRED)
     lookup = _Lookup()
     cleaned, result = [], ImportResult()
     seen: dict[str, dict[str, int]] = {"employee_number": {}, "email": {}}
@@ -252,10 +252,7 @@ def _apply_person(record: dict, result: ImportResult, *, actor, origin: Origin, 
 
 def units_import(*, name: str, content: bytes, actor,
                  origin: Origin = COMMAND_ORIGIN) -> ImportResult:
-    rows = read_rows(name, content, UNIT_COLUMNS)
-    missing = _missing_columns(rows, UNIT_REQUIRED)
-    if missing:
-        raise ImportFileError(_("필수 열이 없습니다: %(cols)s") % {"cols": ", ".join(missing)})
+    rows = read_rows(name, content, UNIT_COLUMNS, UNIT_REQUIRED)
     kinds = _by_code_and_name(UnitKind.objects.all())
     known_codes = set(Unit.objects.values_list("code", flat=True))
     file_codes = {values.get("code", "") for _, values in rows}
