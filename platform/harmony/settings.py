@@ -47,6 +47,7 @@ _ACCOUNT_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "rest_framework.authtoken",
     "core.audit",
 ]
 SHARED_APPS = [
@@ -64,7 +65,6 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     *_ACCOUNT_APPS,
-    "rest_framework.authtoken",
     "core.org",
     "core.policies",
 ]

@@ -50,9 +50,6 @@ class HarmonyServer:
     def console_url(self) -> str:
         return f"http://localhost:{self.port}"
 
-    def agency_url(self, subdomain: str) -> str:
-        return f"http://{subdomain}.localhost:{self.port}"
-
     def url_for(self, agency) -> str:
         """The base URL of an agency's own host (its primary domain) on this server."""
         return f"http://{agency.get_primary_domain().domain}:{self.port}"
@@ -109,7 +106,8 @@ class HarmonyServer:
 def _remove_test_data(server: HarmonyServer) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import SESSION_KEY, get_user_model
+    from django.contrib.sessions.models import Session
     from django.db import connection
 
     from tenants.models import Agency
@@ -120,6 +118,10 @@ def _remove_test_data(server: HarmonyServer) -> None:
     # Not ``User.delete()``: Django's deletion collector also looks for the agency-only
     # tables that point at users (API tokens), which the public schema does not have.
     ids = server.public_user_ids
+    signed_in = {str(pk) for pk in ids}
+    for session in Session.objects.all():
+        if session.get_decoded().get(SESSION_KEY) in signed_in:
+            session.delete()
     Authenticator.objects.filter(user_id__in=ids).delete()
     EmailAddress.objects.filter(user_id__in=ids).delete()
     user_model = get_user_model()
@@ -189,6 +191,7 @@ def harmony_server(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="module")
 def chromium(harmony_server):
     """Debian's Chromium, headless, for the module (closed before the server stops)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
@@ -205,6 +208,10 @@ def chromium(harmony_server):
                 yield browser
             finally:
                 browser.close()
+                # While Playwright runs, Django hands this thread's code a connection of its
+                # own (it looks like an async context); close it, or the test database
+                # cannot be dropped at the end of the session.
+                connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
