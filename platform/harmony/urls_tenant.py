@@ -1,6 +1,8 @@
 """URLs of an agency's host (<subdomain>.<base domain>)."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("core.portal.urls")),
@@ -8,5 +10,5 @@ urlpatterns = [
     path("audit/", include("core.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("harmony.urls_api")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

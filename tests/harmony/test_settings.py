@@ -55,3 +55,13 @@ def test_demo_seeding_is_refused_in_production():
 def test_health_endpoints_answer_on_any_host(db):
     assert Client(HTTP_HOST="10.0.0.7").get("/healthz").json() == {"status": "ok"}
     assert Client(HTTP_HOST="localhost").get("/readyz").json() == {"status": "ok"}
+
+
+def test_anyone_can_switch_to_english_before_signing_in(alpha):
+    from tests.conftest import agency_client
+
+    client = agency_client("alpha")
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in page and "Sign in" in page
