@@ -52,6 +52,7 @@ def unit_tree() -> list[tuple[Unit, int]]:
         Unit.objects.filter(is_active=True)
         .select_related("kind", "head__position")
         .annotate(member_count=Count("members", filter=Q(members__status=PersonStatus.ACTIVE)))
+        .order_by("sort_order", "name")  # Meta.ordering does not apply to GROUP BY queries
     )
     children: dict[int | None, list[Unit]] = {}
     for unit in units:

@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 from core.audit.models import AuditEvent
 from core.org.models import Person, Unit
 from tests.conftest import agency_client
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UnitFactory
 
 MANAGER_PAGES = ["/org/people/new/", "/org/import/", "/org/units/new/"]
 
@@ -115,3 +115,16 @@ def test_people_and_org_pages_use_a_bounded_number_of_queries(alpha_people,
     for path in ("/org/people/", "/org/", "/"):
         with django_assert_max_num_queries(12):
             client.get(path)
+
+
+def test_the_org_chart_lists_units_in_their_set_order_under_their_parents(alpha):
+    from core.org.selectors import unit_tree
+
+    with schema_context("alpha"):
+        bureau = UnitFactory(name="하국", sort_order=2)
+        first = UnitFactory(name="가국", sort_order=1)
+        UnitFactory(name="나과", parent=first, sort_order=2)
+        UnitFactory(name="다과", parent=first, sort_order=1)
+        UnitFactory(name="라과", parent=bureau, sort_order=1)
+        names = [(unit.name, depth) for unit, depth in unit_tree()]
+    assert names == [("가국", 0), ("다과", 1), ("나과", 1), ("하국", 0), ("라과", 1)]
