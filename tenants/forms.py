@@ -21,6 +21,9 @@ SUBDOMAIN_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,28}[a-z0-9]$")
 WAVE_COLUMNS = ("name_ko", "name_en", "code", "subdomain", "kind", "standard_model_version",
                 "admin_email")
 MAX_WAVE_ROWS = 500
+WAVE_TEMPLATE = (",".join(WAVE_COLUMNS) + "\n"
+                 "부산광역시,Busan Metropolitan City,6260000,busan,metropolitan,2026.1,"
+                 "admin@busan.go.kr\n")
 
 AGENCY_KIND_CHOICES = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.PLATFORM]
 

@@ -56,7 +56,9 @@ def agency_onboard(*, onboarding: Onboarding, actor, origin: Origin = COMMAND_OR
                      changes={"code": agency.code, "subdomain": onboarding.subdomain,
                               "standard_model_version": agency.standard_model_version})
         if invite:
-            transaction.on_commit(lambda: _send_invitation(agency, *invitation))
+            # robust: a mail server failure is logged, and must not turn a committed
+            # onboarding into an error page.
+            transaction.on_commit(lambda: _send_invitation(agency, *invitation), robust=True)
         transaction.on_commit(lambda: forget_hosts([agency_host(onboarding.subdomain)]))
     return agency
 

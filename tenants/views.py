@@ -11,8 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import views as audit_views
 from core.audit.services import Origin
+from core.org.exports import csv_download
 from tenants import selectors, services
-from tenants.forms import AGENCY_KIND_CHOICES, AgencyOnboardingForm, WaveUploadForm, parse_wave
+from tenants.forms import (
+    AGENCY_KIND_CHOICES,
+    WAVE_TEMPLATE,
+    AgencyOnboardingForm,
+    WaveUploadForm,
+    parse_wave,
+)
 from tenants.models import Agency, AgencyKind, AgencyStatus
 
 
@@ -70,6 +77,11 @@ def wave(request):
     return render(request, "tenants/wave.html",
                   {"form": form, "errors": errors, "created": created},
                   status=400 if failed else 200)
+
+
+@central_staff_only
+def wave_template(request):
+    return csv_download(WAVE_TEMPLATE, "agency-wave-template.csv")
 
 
 @central_staff_only

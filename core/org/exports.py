@@ -9,6 +9,13 @@ from openpyxl import Workbook
 HEADER = ["직원번호", "성명", "부서", "직급", "직위", "역할", "이메일", "상태"]
 
 
+def csv_download(text: str, filename: str) -> HttpResponse:
+    """Send CSV text with a byte-order mark, so Excel opens the Korean correctly."""
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def people_xlsx_response(people) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("직원")

@@ -41,6 +41,15 @@ STATUS_WORDS = {"재직": PersonStatus.ACTIVE, "active": PersonStatus.ACTIVE, ""
                 "퇴직": PersonStatus.LEFT, "전출": PersonStatus.LEFT, "left": PersonStatus.LEFT}
 
 
+# Example files offered for download: the header and one sample row, as Excel expects.
+TEMPLATES = {
+    "people": ("직원번호,성명,이메일,부서코드,직급,직위,역할,상태\n"
+               "2026-0001,홍길동,hong@example.go.kr,D100,7급,주무관,staff,재직\n"),
+    "units": ("부서코드,부서명,유형,상위부서코드,정렬순서\n"
+              "B100,정부혁신국,국,,1\nD100,혁신기획과,과,B100,1\n"),
+}
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong format, no header, too many rows)."""
 

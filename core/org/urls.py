@@ -13,5 +13,6 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/roles/", views.person_roles, name="person_roles"),
     path("import/", views.import_file, name="import"),
+    path("import/<slug:kind>-template.csv", views.import_template, name="import_template"),
     path("settings/", views.org_settings, name="settings"),
 ]

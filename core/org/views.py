@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit.services import Origin
 from core.org import imports, selectors, services
-from core.org.exports import people_xlsx_response
+from core.org.exports import csv_download, people_xlsx_response
 from core.org.forms import (
     ImportForm,
     NewPersonForm,
@@ -160,6 +161,13 @@ def import_file(request):
     status = 400 if file_error or (result and not result.ok) or form.errors else 200
     return render(request, "org/import.html",
                   {"form": form, "result": result, "file_error": file_error}, status=status)
+
+
+@manager_only
+def import_template(request, kind: str):
+    if kind not in imports.TEMPLATES:
+        raise Http404
+    return csv_download(imports.TEMPLATES[kind], f"{kind}-template.csv")
 
 
 @admin_only

@@ -135,3 +135,15 @@ def test_cp949_csv_from_korean_excel_is_accepted(alpha_people):
     assert response.status_code == 200
     with schema_context("alpha"):
         assert Person.objects.get(employee_number="C-1").name == "최씨피"
+
+
+def test_the_downloadable_templates_import_as_they_are(alpha_people):
+    client = agency_client("alpha", alpha_people.hr.user)
+    for kind in ("units", "people"):
+        template = client.get(f"/org/import/{kind}-template.csv")
+        assert template["Content-Type"].startswith("text/csv")
+        upload = SimpleUploadedFile(f"{kind}.csv", template.content, content_type="text/csv")
+        assert _import(client, kind, upload).status_code == 200
+    with schema_context("alpha"):
+        assert Person.objects.get(employee_number="2026-0001").unit.code == "D100"
+    assert client.get("/org/import/robots-template.csv").status_code == 404

@@ -93,3 +93,13 @@ def test_a_wave_file_missing_columns_is_refused(central_user):
                                                   {"file": _csv("name_ko,code\n가,1234567\n")})
     assert response.status_code == 400
     assert "필수 열이 없습니다" in response.content.decode()
+
+
+def test_the_wave_template_onboards_as_it_is(central_user, django_capture_on_commit_callbacks):
+    client = console_client(central_user)
+    template = client.get("/agencies/wave/template.csv").content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/agencies/wave/", {"file": SimpleUploadedFile(
+            "wave.csv", template, content_type="text/csv")})
+    assert response.status_code == 200
+    assert Agency.objects.filter(schema_name="busan").exists()
