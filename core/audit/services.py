@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 from core.audit.models import AuditEvent
@@ -16,8 +17,12 @@ class Origin:
 
     @classmethod
     def from_request(cls, request) -> "Origin":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")
+        """Take the client address from X-Forwarded-For only behind a trusted proxy, since
+        anyone can send that header and the trail must not record a forged address."""
+        address = request.META.get("REMOTE_ADDR")
+        if settings.HARMONY_TRUST_X_FORWARDED_FOR:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+            address = forwarded or address
         return cls(ip_address=address or None, request_id=getattr(request, "request_id", ""))
 
 

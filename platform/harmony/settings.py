@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------------
+# Behind a load balancer that sets X-Forwarded-For, the audit trail records the client from it.
+HARMONY_TRUST_X_FORWARDED_FOR = env_bool("HARMONY_TRUST_X_FORWARDED_FOR", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

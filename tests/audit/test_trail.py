@@ -56,3 +56,14 @@ def test_agency_admins_browse_and_filter_the_trail(alpha_people):
 def test_staff_cannot_read_the_trail(alpha_people):
     assert agency_client("alpha", alpha_people.staff.user).get("/audit/").status_code == 403
     assert agency_client("alpha", alpha_people.hr.user).get("/audit/").status_code == 403
+
+
+def test_a_forged_forwarded_address_is_not_recorded_unless_a_proxy_is_trusted(alpha, settings):
+    from django.test import RequestFactory
+
+    from core.audit.services import Origin
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert Origin.from_request(request).ip_address == "10.0.0.9"
+    settings.HARMONY_TRUST_X_FORWARDED_FOR = True
+    assert Origin.from_request(request).ip_address == "1.2.3.4"
