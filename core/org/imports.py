@@ -176,13 +176,24 @@ def people_import(*, name: str, content: bytes, actor,
         cleaned.append((line, record))
     if result.errors:
         return result
+
+    def apply() -> None:
+        for line, record in cleaned:
+            _apply_person(record, result, actor=actor, origin=origin, line=line)
+
+    return _write_all(apply, result, action="org.people_imported", name=name, actor=actor,
+                      origin=origin)
+
+
+def _write_all(apply, result: ImportResult, *, action: str, name: str, actor,
+               origin: Origin) -> ImportResult:
+    """Run ``apply`` and the import's summary event in one transaction; a row that still
+    fails while writing rolls everything back and is reported like a validation error."""
     try:
         with transaction.atomic():
-            for line, record in cleaned:
-                _apply_person(record, result, actor=actor, origin=origin, line=line)
-            audit_record(actor=actor, action="org.people_imported", target_label=name,
-                         origin=origin, changes={"created": result.created,
-                                                 "updated": result.updated})
+            apply()
+            audit_record(actor=actor, action=action, target_label=name, origin=origin,
+                         changes={"created": result.created, "updated": result.updated})
     except _RowFailed as failure:
         return ImportResult(errors=[failure.error])
     return result
@@ -293,15 +304,9 @@ def units_import(*, name: str, content: bytes, actor,
                         parent_code))
     if result.errors:
         return result
-    try:
-        with transaction.atomic():
-            _apply_units(cleaned, result, actor=actor, origin=origin)
-            audit_record(actor=actor, action="org.units_imported", target_label=name,
-                         origin=origin, changes={"created": result.created,
-                                                 "updated": result.updated})
-    except _RowFailed as failure:
-        return ImportResult(errors=[failure.error])
-    return result
+    return _write_all(lambda: _apply_units(cleaned, result, actor=actor, origin=origin),
+                      result, action="org.units_imported", name=name, actor=actor,
+                      origin=origin)
 
 
 def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin) -> None:
