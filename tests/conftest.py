@@ -13,8 +13,15 @@ from tests.factories import Personas, make_personas, onboard_agency
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """After migrations, create the public agency (console) and the template schema."""
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
     from tenants.provisioning import ensure_platform_agencies
 
+    if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX) and not (
+        connection.settings_dict["TEST"]["NAME"] == connection.settings_dict["NAME"]
+    ):
+        pytest.fail("pytest-django has not set up the test database; refusing to touch "
+                    f"{connection.settings_dict['NAME']!r}")
     with django_db_blocker.unblock():
         ensure_platform_agencies()
 

@@ -67,6 +67,7 @@ TENANT_APPS = [
     *_ACCOUNT_APPS,
     "core.org",
     "core.policies",
+    "core.approvals",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

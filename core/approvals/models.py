@@ -1,0 +1,184 @@
+"""Electronic approval (전자결재): documents, their approval lines and the history of moves.
+
+Rules: 행정업무의 운영 및 혁신에 관한 규정 (../shared/domain/rules.md §1). Workflow moves are
+stored as rows (``DocumentAction``), so a document's decision history is data."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.org.models import Person, Unit
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("작성 중")
+    IN_PROGRESS = "in_progress", _("진행 중")
+    HELD = "held", _("보류")
+    RETURNED = "returned", _("반려")
+    WITHDRAWN = "withdrawn", _("회수")
+    APPROVED = "approved", _("완료")
+
+
+class Disclosure(models.TextChoices):
+    """공개 구분 (Official Information Disclosure Act art. 9(1) grounds 1–8 when not public)."""
+
+    PUBLIC = "public", _("공개")
+    PARTIAL = "partial", _("부분공개")
+    CLOSED = "closed", _("비공개")
+
+
+class Document(models.Model):
+    """A draft for approval (기안문) and, once the approver signs, an official document."""
+
+    title = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("본문"))
+    document_type = models.CharField(_("문서 유형"), max_length=30, default="general")
+    drafter = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="drafted",
+                                verbose_name=_("기안자"))
+    handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents",
+                                      verbose_name=_("처리과"))
+    disclosure = models.CharField(_("공개 구분"), max_length=10, choices=Disclosure.choices,
+                                  default=Disclosure.PUBLIC)
+    disclosure_ground = models.PositiveSmallIntegerField(_("비공개 근거 (제9조제1항)"), null=True,
+                                                         blank=True)
+    status = models.CharField(_("상태"), max_length=15, choices=DocumentStatus.choices,
+                              default=DocumentStatus.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(_("판"), default=1)
+    year = models.PositiveSmallIntegerField(_("생산 연도"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("일련번호"), null=True, blank=True)
+    created_at = models.DateTimeField(_("작성일시"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("상신일시"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("결재일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("문서")
+        constraints = [
+            models.UniqueConstraint(fields=["handling_unit", "year", "serial"],
+                                    condition=Q(serial__isnull=False),
+                                    name="document_number_unique"),
+            models.CheckConstraint(
+                condition=Q(disclosure="public", disclosure_ground__isnull=True)
+                | (~Q(disclosure="public") & Q(disclosure_ground__gte=1, disclosure_ground__lte=8)),
+                name="document_disclosure_ground"),
+            models.CheckConstraint(
+                condition=Q(status="approved", serial__isnull=False, year__isnull=False)
+                | (~Q(status="approved") & Q(serial__isnull=True)),
+                name="document_numbered_when_approved"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def number(self) -> str:
+        """생산등록번호 `{처리과명}-{일련번호}`, once approved."""
+        return f"{self.handling_unit.name}-{self.serial}" if self.serial else ""
+
+
+class StepRole(models.TextChoices):
+    REVIEWER = "reviewer", _("검토")
+    COOPERATOR = "cooperator", _("협조")
+    APPROVER = "approver", _("결재")
+
+
+class StepStatus(models.TextChoices):
+    WAITING = "waiting", _("대기")
+    PENDING = "pending", _("결재할 차례")
+    HELD = "held", _("보류")
+    APPROVED = "approved", _("승인")
+    RETURNED = "returned", _("반려")
+
+
+class SignMark(models.TextChoices):
+    NONE = "", _("결재")
+    DELEGATED = "delegated", _("전결")
+    PROXY = "proxy", _("대결")
+
+
+class ApprovalStep(models.Model):
+    """One person's box on the approval line. Steps with the same ``order`` run in parallel
+    (co-operators asked at once); the next order opens when all of them have approved."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("순서"))
+    role = models.CharField(_("구분"), max_length=12, choices=StepRole.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="approval_steps",
+                               verbose_name=_("결재자"))
+    status = models.CharField(_("상태"), max_length=10, choices=StepStatus.choices,
+                              default=StepStatus.WAITING)
+    sign_mark = models.CharField(_("서명 구분"), max_length=10, choices=SignMark.choices,
+                                 blank=True, default=SignMark.NONE)
+    opinion = models.TextField(_("의견"), blank=True)
+    acted_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "person"], name="step_person_once"),
+        ]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.order} {self.person}"
+
+
+class ActionKind(models.TextChoices):
+    SUBMITTED = "submitted", _("상신")
+    APPROVED = "approved", _("승인")
+    RETURNED = "returned", _("반려")
+    HELD = "held", _("보류")
+    WITHDRAWN = "withdrawn", _("회수")
+    COMPLETED = "completed", _("결재 완료")
+
+
+class DocumentAction(models.Model):
+    """A move in the document's history (문서관리카드의 보고경로): who, what, when, why."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="actions")
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("처리"), max_length=12, choices=ActionKind.choices)
+    note = models.TextField(_("사유·의견"), blank=True)
+    version = models.PositiveIntegerField(_("판"))
+    occurred_at = models.DateTimeField(_("일시"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.kind} {self.actor_id}"
+
+
+class DocumentVersion(models.Model):
+    """The text as submitted each time, so a returned and re-drafted document keeps every
+    version (규정: a returned version of an important document is itself a record)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("판"))
+    title = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("본문"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [models.UniqueConstraint(fields=["document", "version"],
+                                               name="document_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class SerialCounter(models.Model):
+    """The last serial issued per handling unit and year; locked while a number is taken,
+    which keeps numbers gap-free and unique under concurrent approvals."""
+
+    handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["handling_unit", "year"],
+                                               name="serial_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.handling_unit_id}/{self.year}: {self.last_serial}"

@@ -1,0 +1,257 @@
+"""Electronic approval moves. Each one locks the document, checks the transition, writes the
+steps and a history row, and appends the audit event, all in one transaction; a move that
+lost a race finds the document changed and is refused with "already handled"."""
+
+from dataclasses import dataclass
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.approvals.models import (
+    ActionKind,
+    ApprovalStep,
+    Disclosure,
+    Document,
+    DocumentAction,
+    DocumentStatus,
+    DocumentVersion,
+    SerialCounter,
+    StepRole,
+    StepStatus,
+)
+from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
+from core.org.models import Person
+
+MAX_BODY_CHARS = 200_000
+EDITABLE = (DocumentStatus.DRAFT, DocumentStatus.RETURNED, DocumentStatus.WITHDRAWN)
+OPEN = (DocumentStatus.IN_PROGRESS, DocumentStatus.HELD)
+
+
+class AlreadyHandled(ValidationError):
+    """The document moved on before this action could apply (another signer, a withdrawal)."""
+
+    def __init__(self):
+        super().__init__(_("이미 처리된 문서입니다. 화면을 새로 고쳐 확인하세요."))
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """One box on a proposed approval line; co-operators with ``parallel`` are asked at once."""
+
+    person: Person
+    role: str
+    parallel: bool = False
+
+
+def _clean_body(body: str) -> str:
+    if not body or not body.strip():
+        raise ValidationError({"body": _("본문을 입력하세요.")})
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError({"body": _("본문이 너무 깁니다 (최대 %(n)s자).") % {
+            "n": f"{MAX_BODY_CHARS:,}"}})
+    return nh3.clean(body)
+
+
+def _check_disclosure(disclosure: str, ground: int | None) -> None:
+    if disclosure != Disclosure.PUBLIC and not (ground and 1 <= ground <= 8):
+        raise ValidationError({"disclosure_ground": _(
+            "부분공개·비공개 문서는 정보공개법 제9조제1항 각 호(1~8) 중 근거를 지정하세요.")})
+
+
+def _record(document: Document, actor: Person, kind: str, origin: Origin, note: str = ""):
+    DocumentAction.objects.create(document=document, actor=actor, kind=kind, note=note,
+                                  version=document.version)
+    audit_record(actor=actor, action=f"approvals.document_{kind}", target=document,
+                 origin=origin, changes={"status": document.status, "note": note[:500]})
+
+
+def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
+                   disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
+                   origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Write a new draft (기안) in the drafter's unit."""
+    if not title.strip():
+        raise ValidationError({"title": _("제목을 입력하세요.")})
+    if drafter.unit_id is None:
+        raise ValidationError(_("소속 부서가 없는 직원은 기안할 수 없습니다."))
+    _check_disclosure(disclosure, disclosure_ground)
+    with transaction.atomic():
+        document = Document.objects.create(
+            title=title.strip(), body=_clean_body(body), document_type=document_type,
+            drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
+            disclosure_ground=disclosure_ground if disclosure != Disclosure.PUBLIC else None,
+        )
+        audit_record(actor=drafter, action="approvals.document_drafted", target=document,
+                     origin=origin)
+    return document
+
+
+def _validate_line(line: list[LineEntry], drafter: Person) -> None:
+    if not line or line[-1].role != StepRole.APPROVER:
+        raise ValidationError(_("결재선의 마지막에는 결재권자가 있어야 합니다."))
+    if sum(entry.role == StepRole.APPROVER for entry in line) != 1:
+        raise ValidationError(_("결재권자는 한 명이어야 합니다."))
+    people = [entry.person.pk for entry in line]
+    if len(set(people)) != len(people):
+        raise ValidationError(_("같은 사람이 결재선에 두 번 들어 있습니다."))
+    if drafter.pk in people:
+        raise ValidationError(_("기안자는 자신의 결재선에 들어갈 수 없습니다."))
+    departed = [entry.person.name for entry in line if not entry.person.is_active]
+    if departed:
+        raise ValidationError(_("퇴직·전출한 직원은 결재선에 넣을 수 없습니다: %(names)s")
+                              % {"names": ", ".join(departed)})
+
+
+def _line_orders(line: list[LineEntry]) -> list[int]:
+    """Sequential boxes get the next order; a parallel co-operator shares the previous one."""
+    orders, order = [], 0
+    for index, entry in enumerate(line):
+        previous = line[index - 1] if index else None
+        shares = (entry.parallel and previous is not None and previous.parallel
+                  and entry.role == previous.role == StepRole.COOPERATOR)
+        order += 0 if shares else 1
+        orders.append(order)
+    return orders
+
+
+def document_submit(*, document: Document, line: list[LineEntry], actor: Person,
+                    origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Send the draft up its approval line (상신); a returned or withdrawn document goes up
+    again as a new version, with a new line."""
+    _validate_line(line, document.drafter)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.drafter_id != actor.pk:
+            raise ValidationError(_("기안자만 상신할 수 있습니다."))
+        if document.status not in EDITABLE:
+            raise AlreadyHandled
+        if document.status != DocumentStatus.DRAFT:
+            document.version += 1
+        document.steps.all().delete()
+        orders = _line_orders(line)
+        ApprovalStep.objects.bulk_create(
+            ApprovalStep(document=document, order=order, role=entry.role, person=entry.person,
+                         status=StepStatus.PENDING if order == 1 else StepStatus.WAITING)
+            for entry, order in zip(line, orders, strict=True)
+        )
+        DocumentVersion.objects.create(document=document, version=document.version,
+                                       title=document.title, body=document.body)
+        document.status = DocumentStatus.IN_PROGRESS
+        document.submitted_at = timezone.now()
+        document.save(update_fields=["status", "version", "submitted_at"])
+        _record(document, actor, ActionKind.SUBMITTED, origin)
+    return document
+
+
+def _my_turn(document: Document, actor: Person) -> ApprovalStep:
+    step = document.steps.filter(person=actor,
+                                 status__in=[StepStatus.PENDING, StepStatus.HELD]).first()
+    if step is None:
+        if document.steps.filter(person=actor).exists():
+            raise AlreadyHandled
+        raise ValidationError(_("이 문서를 결재할 차례가 아닙니다."))
+    return step
+
+
+def _lock_open(document: Document) -> Document:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status not in OPEN:
+        raise AlreadyHandled
+    return document
+
+
+def step_approve(*, document: Document, actor: Person, opinion: str = "",
+                 origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Approve at the actor's turn; the last approval numbers the document and completes it."""
+    with transaction.atomic():
+        document = _lock_open(document)
+        step = _my_turn(document, actor)
+        step.status, step.opinion, step.acted_at = StepStatus.APPROVED, opinion, timezone.now()
+        step.save(update_fields=["status", "opinion", "acted_at"])
+        document.status = DocumentStatus.IN_PROGRESS
+        _record(document, actor, ActionKind.APPROVED, origin, opinion)
+        if not _open_next_turn(document, step.order):
+            _complete(document, actor, origin)
+        else:
+            document.save(update_fields=["status"])
+    return document
+
+
+def _open_next_turn(document: Document, order: int) -> bool:
+    """Open the next boxes once every box of this order has approved; False when none left."""
+    if document.steps.filter(order=order).exclude(status=StepStatus.APPROVED).exists():
+        return True
+    following = document.steps.filter(order__gt=order).order_by("order").first()
+    if following is None:
+        return False
+    document.steps.filter(order=following.order).update(status=StepStatus.PENDING)
+    return True
+
+
+def _complete(document: Document, actor: Person, origin: Origin) -> None:
+    """Number the document at the approver's signature (생산등록번호) and close it."""
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    SerialCounter.objects.bulk_create(
+        [SerialCounter(handling_unit_id=document.handling_unit_id, year=year)],
+        ignore_conflicts=True,
+    )
+    counter = SerialCounter.objects.select_for_update().get(
+        handling_unit_id=document.handling_unit_id, year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    document.status, document.approved_at = DocumentStatus.APPROVED, now
+    document.year, document.serial = year, counter.last_serial
+    document.save(update_fields=["status", "year", "serial", "approved_at"])
+    _record(document, actor, ActionKind.COMPLETED, origin)
+
+
+def step_return(*, document: Document, actor: Person, reason: str,
+                origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Send the document back to the drafter (반려); a reason is required."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("반려 사유를 입력하세요.")})
+    with transaction.atomic():
+        document = _lock_open(document)
+        step = _my_turn(document, actor)
+        step.status, step.opinion, step.acted_at = StepStatus.RETURNED, reason, timezone.now()
+        step.save(update_fields=["status", "opinion", "acted_at"])
+        document.status = DocumentStatus.RETURNED
+        document.save(update_fields=["status"])
+        _record(document, actor, ActionKind.RETURNED, origin, reason)
+    return document
+
+
+def step_hold(*, document: Document, actor: Person, reason: str,
+              origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Pause the document at the actor's turn (보류); they can approve or return it later."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("보류 사유를 입력하세요.")})
+    with transaction.atomic():
+        document = _lock_open(document)
+        step = _my_turn(document, actor)
+        if step.status == StepStatus.HELD:
+            raise AlreadyHandled
+        step.status, step.opinion = StepStatus.HELD, reason
+        step.save(update_fields=["status", "opinion"])
+        document.status = DocumentStatus.HELD
+        document.save(update_fields=["status"])
+        _record(document, actor, ActionKind.HELD, origin, reason)
+    return document
+
+
+def document_withdraw(*, document: Document, actor: Person,
+                      origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Take the document back (회수) while nobody on the line has acted on it yet."""
+    with transaction.atomic():
+        document = _lock_open(document)
+        if document.drafter_id != actor.pk:
+            raise ValidationError(_("기안자만 회수할 수 있습니다."))
+        if document.steps.exclude(status__in=[StepStatus.PENDING, StepStatus.WAITING]).exists():
+            raise AlreadyHandled
+        document.status = DocumentStatus.WITHDRAWN
+        document.save(update_fields=["status"])
+        _record(document, actor, ActionKind.WITHDRAWN, origin)
+    return document
