@@ -68,6 +68,8 @@ TENANT_APPS = [
     "core.org",
     "core.policies",
     "core.approvals",
+    "core.work",
+    "core.schedules",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
