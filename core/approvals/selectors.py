@@ -1,9 +1,13 @@
 """Read approval queues and documents, with who may see what built in."""
 
+from datetime import date
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.approvals.models import ApprovalStep, Document, DocumentStatus, StepStatus
 from core.org.models import Person
+from core.policies.models import PolicyKind
+from core.policies.selectors import policy_in_force
 
 
 def approval_queue(*, person: Person) -> QuerySet[Document]:
@@ -27,3 +31,58 @@ def document_for(*, person: Person, pk: int) -> Document | None:
             .select_related("drafter", "handling_unit")
             .prefetch_related("steps__person__position", "actions__actor")
             .filter(pk=pk).first())
+
+
+def delegation_rules(*, on: date) -> list[dict]:
+    """위임전결규정 in force: [{document_type, name, final_position}, ...]."""
+    policy = policy_in_force(kind=PolicyKind.DELEGATION, on=on)
+    return policy.data["rules"] if policy else []
+
+
+def document_types(*, on: date) -> list[tuple[str, str]]:
+    return [(rule["document_type"], rule["name"]) for rule in delegation_rules(on=on)]
+
+
+def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Person | None:
+    """Where the delegation rules end the line: the nearest head, up the drafter's units,
+    holding the position that gives final approval for this document type."""
+    final = {r["document_type"]: r["final_position"] for r in delegation_rules(on=on)}
+    position = final.get(document_type)
+    unit = drafter.unit
+    while unit is not None and position:
+        head = unit.head
+        if head is not None and head.is_active and head.position and (
+                head.position.code == position) and head.pk != drafter.pk:
+            return head
+        unit = unit.parent
+    return None
+
+
+def document_list(*, person: Person, box: str, query: str = "", since: date | None = None,
+                  until: date | None = None, ordering: str = "-submitted_at") -> QuerySet:
+    """The lists of the approval menu: 결재할 문서, 진행 중, 완료, 반려, 임시 저장."""
+    boxes = {
+        "queue": lambda: approval_queue(person=person),
+        "progress": lambda: Document.objects.filter(
+            drafter=person, status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD]),
+        "done": lambda: visible_documents(person=person).filter(status=DocumentStatus.APPROVED),
+        "returned": lambda: Document.objects.filter(drafter=person,
+                                                    status=DocumentStatus.RETURNED),
+        "drafts": lambda: Document.objects.filter(
+            drafter=person, status__in=[DocumentStatus.DRAFT, DocumentStatus.WITHDRAWN]),
+    }
+    documents = boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(drafter__name__icontains=query)
+                                     | Q(handling_unit__name__icontains=query))
+    if since:
+        documents = documents.filter(created_at__date__gte=since)
+    if until:
+        documents = documents.filter(created_at__date__lte=until)
+    allowed = {"-submitted_at", "submitted_at", "title", "-approved_at"}
+    return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
+
+
+def box_counts(*, person: Person) -> dict[str, int]:
+    """Counts shown in the navigation, in one query."""
+    return {"queue": approval_queue(person=person).count()}

@@ -19,9 +19,11 @@ from core.approvals.models import (
     DocumentStatus,
     DocumentVersion,
     SerialCounter,
+    SignMark,
     StepRole,
     StepStatus,
 )
+from core.approvals.selectors import delegation_rules
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
 
@@ -169,7 +171,9 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
         document = _lock_open(document)
         step = _my_turn(document, actor)
         step.status, step.opinion, step.acted_at = StepStatus.APPROVED, opinion, timezone.now()
-        step.save(update_fields=["status", "opinion", "acted_at"])
+        if step.role == StepRole.APPROVER and _signs_by_delegation(document, actor):
+            step.sign_mark = SignMark.DELEGATED
+        step.save(update_fields=["status", "opinion", "acted_at", "sign_mark"])
         document.status = DocumentStatus.IN_PROGRESS
         _record(document, actor, ActionKind.APPROVED, origin, opinion)
         if not _open_next_turn(document, step.order):
@@ -177,6 +181,16 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
         else:
             document.save(update_fields=["status"])
     return document
+
+
+def _signs_by_delegation(document: Document, approver: Person) -> bool:
+    """전결: the final signature comes from the position the delegation rules name for this
+    document type, below the head of the agency (rank 1), who signs in their own right."""
+    rules = delegation_rules(on=timezone.localdate())
+    final = {rule["document_type"]: rule["final_position"] for rule in rules}
+    position = approver.position
+    return bool(position and position.rank > 1 and final.get(document.document_type)
+                == position.code)
 
 
 def _open_next_turn(document: Document, order: int) -> bool:

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from core.approvals import views
 
 app_name = "approvals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.boxes, name="boxes"),
+    path("new/", views.draft, name="draft"),
+    path("<int:pk>/", views.document, name="document"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

@@ -3,12 +3,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals.selectors import approval_queue
 from core.org.selectors import can_manage_org, is_agency_admin
 from core.portal.access import current_person, on_agency_host
 
 
 def _agency_nav(person) -> list[dict]:
     items = [{"label": _("홈"), "url": reverse("portal:home")},
+             {"label": _("전자결재"), "url": reverse("approvals:boxes"),
+              "count": approval_queue(person=person).count() if person else 0},
              {"label": _("조직도"), "url": reverse("org:chart")},
              {"label": _("직원"), "url": reverse("org:people")}]
     if can_manage_org(person):

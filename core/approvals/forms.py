@@ -1,0 +1,72 @@
+"""Forms for drafting, building the approval line and acting on a turn."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.approvals.models import Disclosure, StepRole
+from core.approvals.services import MAX_BODY_CHARS, LineEntry
+from core.org.models import Person, PersonStatus
+
+MAX_REVIEWERS = 3
+
+
+def _active_people():
+    return (Person.objects.filter(status=PersonStatus.ACTIVE)
+            .select_related("unit", "position").order_by("unit__name", "position__rank", "name"))
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(label=_("제목"), max_length=200)
+    document_type = forms.ChoiceField(label=_("문서 유형"))
+    body = forms.CharField(label=_("본문"), widget=forms.Textarea(attrs={"rows": 12}),
+                           max_length=MAX_BODY_CHARS)
+    disclosure = forms.ChoiceField(label=_("공개 구분"), choices=Disclosure.choices)
+    disclosure_ground = forms.TypedChoiceField(
+        label=_("비공개 근거 (정보공개법 제9조제1항)"), required=False, coerce=int,
+        empty_value=None, choices=[("", "—")] + [(n, _("제%(n)d호") % {"n": n})
+                                                 for n in range(1, 9)])
+    reviewers = PeopleChoice(label=_("검토자 (선택 순서대로, 최대 3명)"), required=False,
+                             queryset=Person.objects.none())
+    cooperators = PeopleChoice(label=_("협조자"), required=False, queryset=Person.objects.none())
+    cooperate_in_parallel = forms.BooleanField(label=_("협조자에게 동시에 요청"), required=False)
+    approver = PersonChoice(label=_("결재권자"), queryset=Person.objects.none(),
+                            error_messages={"required": _("결재권자를 지정하세요.")})
+
+    def __init__(self, *args, document_types: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = document_types
+        for name in ("reviewers", "cooperators", "approver"):
+            self.fields[name].queryset = _active_people()
+
+    def clean_reviewers(self):
+        reviewers = self.cleaned_data["reviewers"]
+        if len(reviewers) > MAX_REVIEWERS:
+            raise forms.ValidationError(_("검토자는 %(n)d명까지 지정할 수 있습니다."),
+                                        params={"n": MAX_REVIEWERS})
+        return sorted(reviewers, key=lambda p: (p.position.rank if p.position else 99, p.name),
+                      reverse=True)
+
+    def line(self) -> list[LineEntry]:
+        data = self.cleaned_data
+        parallel = data["cooperate_in_parallel"]
+        return ([LineEntry(person=p, role=StepRole.REVIEWER) for p in data["reviewers"]]
+                + [LineEntry(person=p, role=StepRole.COOPERATOR, parallel=parallel)
+                   for p in data["cooperators"]]
+                + [LineEntry(person=data["approver"], role=StepRole.APPROVER)])
+
+
+class ActForm(forms.Form):
+    DECISIONS = [("approve", _("승인")), ("return", _("반려")), ("hold", _("보류"))]
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label=_("처리"))
+    opinion = forms.CharField(label=_("의견·사유"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))

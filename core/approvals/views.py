@@ -1,0 +1,136 @@
+"""Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.approvals import selectors, services
+from core.approvals.forms import ActForm, DraftForm
+from core.approvals.models import StepStatus
+from core.audit.services import Origin
+from core.portal.access import current_person, person_passes
+
+BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
+         ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
+         ("drafts", gettext_lazy("임시 저장·회수"))]
+staff_only = person_passes(lambda person: person is not None and person.is_active)
+
+
+def _date(request, name: str):
+    try:
+        return parse_date(request.GET.get(name) or "")
+    except ValueError:
+        return None
+
+
+@staff_only
+def boxes(request):
+    person = current_person(request)
+    box = request.GET.get("box", "queue")
+    filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
+               "until": _date(request, "until"), "ordering": request.GET.get("sort", "")}
+    documents = selectors.document_list(person=person, box=box, **filters)
+    page = Paginator(documents, 30).get_page(request.GET.get("page"))
+    return render(request, "approvals/boxes.html", {
+        "page": page, "box": box, "boxes": BOXES, "filters": filters,
+        "querystring": request.GET.copy()})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def draft(request):
+    person = current_person(request)
+    today = timezone.localdate()
+    kind = request.POST.get("document_type") or request.GET.get("type") or "general"
+    proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
+    form = DraftForm(request.POST or None, initial={"approver": proposed, "document_type": kind},
+                     document_types=selectors.document_types(on=today))
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = _draft_and_submit(form, person, Origin.from_request(request))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("결재를 올렸습니다."))
+            return redirect("approvals:document", pk=document.pk)
+    return render(request, "approvals/draft.html", {"form": form, "proposed": proposed},
+                  status=400 if form.errors else 200)
+
+
+def _draft_and_submit(form: DraftForm, person, origin: Origin):
+    data = form.cleaned_data
+    with transaction.atomic():
+        document = services.document_draft(
+            drafter=person, title=data["title"], body=data["body"],
+            document_type=data["document_type"], disclosure=data["disclosure"],
+            disclosure_ground=data["disclosure_ground"], origin=origin)
+        return services.document_submit(document=document, line=form.line(), actor=person,
+                                        origin=origin)
+
+
+@staff_only
+def document(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    my_turn = any(step.person_id == person.pk and step.status in (
+        StepStatus.PENDING, StepStatus.HELD) for step in found.steps.all())
+    return render(request, "approvals/document.html", {
+        "document": found, "my_turn": my_turn, "act_form": ActForm(),
+        "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
+    })
+
+
+@staff_only
+@require_POST
+def act(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    form = ActForm(request.POST)
+    if found is None:
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("처리 방법을 선택하세요."))
+        return redirect("approvals:document", pk=pk)
+    decision, opinion = form.cleaned_data["decision"], form.cleaned_data["opinion"]
+    origin = Origin.from_request(request)
+    try:
+        if decision == "approve":
+            services.step_approve(document=found, actor=person, opinion=opinion, origin=origin)
+        elif decision == "return":
+            services.step_return(document=found, actor=person, reason=opinion, origin=origin)
+        else:
+            services.step_hold(document=found, actor=person, reason=opinion, origin=origin)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("처리했습니다."))
+    return redirect("approvals:document", pk=pk)
+
+
+@staff_only
+@require_POST
+def withdraw(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    try:
+        services.document_withdraw(document=found, actor=person,
+                                   origin=Origin.from_request(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("문서를 회수했습니다."))
+    return redirect("approvals:document", pk=pk)

@@ -1,0 +1,112 @@
+"""The approval pages: draft with a line, see the queue, act on a turn, read the card."""
+
+import pytest
+from django_tenants.utils import schema_context
+
+from core.approvals.models import Document, DocumentStatus, SignMark
+from core.org.models import Position
+from tests.conftest import agency_client
+
+
+@pytest.fixture
+def division_head(alpha_people):
+    """Make Hyun, the staff member's unit head, a 과장 (division head)."""
+    with schema_context("alpha"):
+        head = alpha_people.head
+        head.position = Position.objects.get(code="division_head")
+        head.save(update_fields=["position"])
+    return alpha_people
+
+
+def _draft(client, people, **extra):
+    return client.post("/approvals/new/", {
+        "title": "민원 처리 개선 계획", "document_type": "general", "body": "<p>개선안</p>",
+        "disclosure": "public", "disclosure_ground": "", "reviewers": [],
+        "cooperators": [people.hr.pk], "approver": people.head.pk, **extra})
+
+
+def test_the_delegation_rules_propose_the_approver(division_head):
+    page = agency_client("alpha", division_head.staff.user).get("/approvals/new/")
+    assert "위임전결규정에 따라 결재권자로 김현" in page.content.decode()
+
+
+def test_a_drafted_document_reaches_each_signer_and_is_marked_delegated(division_head):
+    people = division_head
+    staff = agency_client("alpha", people.staff.user)
+    response = _draft(staff, people)
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        document = Document.objects.get(title="민원 처리 개선 계획")
+
+    hr = agency_client("alpha", people.hr.user)
+    assert "민원 처리 개선 계획" in hr.get("/approvals/").content.decode()
+    hr.post(f"/approvals/{document.pk}/act/", {"decision": "approve", "opinion": "협조"})
+    head = agency_client("alpha", people.head.user)
+    head.post(f"/approvals/{document.pk}/act/", {"decision": "approve"})
+
+    with schema_context("alpha"):
+        document.refresh_from_db()
+        final = document.steps.get(person=people.head)
+    assert document.status == DocumentStatus.APPROVED
+    assert final.sign_mark == SignMark.DELEGATED
+    card = staff.get(f"/approvals/{document.pk}/").content.decode()
+    assert "전결" in card and "혁신기획과-1" in card and "결재 완료" in card
+
+
+def test_the_queue_count_shows_in_the_navigation(division_head):
+    _draft(agency_client("alpha", division_head.staff.user), division_head)
+    nav = agency_client("alpha", division_head.hr.user).get("/").content.decode()
+    assert 'class="hm-badge">1<span class="sr-only">건' in nav
+
+
+def test_people_outside_the_line_get_404(division_head):
+    _draft(agency_client("alpha", division_head.staff.user), division_head)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    outsider = agency_client("alpha", division_head.other.user)
+    assert outsider.get(f"/approvals/{document.pk}/").status_code == 404
+    assert outsider.post(f"/approvals/{document.pk}/act/",
+                         {"decision": "approve"}).status_code == 404
+
+
+def test_returning_without_a_reason_is_refused_with_a_message(division_head):
+    people = division_head
+    _draft(agency_client("alpha", people.staff.user), people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    hr = agency_client("alpha", people.hr.user)
+    response = hr.post(f"/approvals/{document.pk}/act/", {"decision": "return"}, follow=True)
+    assert "반려 사유를 입력하세요" in response.content.decode()
+    with schema_context("alpha"):
+        assert Document.objects.get().status == DocumentStatus.IN_PROGRESS
+
+
+def test_a_draft_without_an_approver_is_refused_and_nothing_is_written(division_head):
+    response = _draft(agency_client("alpha", division_head.staff.user), division_head,
+                      approver="")
+    assert response.status_code == 400
+    assert "결재권자를 지정하세요" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Document.objects.exists()
+
+
+def test_a_line_problem_rolls_back_the_draft_too(division_head):
+    people = division_head
+    response = _draft(agency_client("alpha", people.staff.user), people,
+                      cooperators=[people.head.pk])
+    assert response.status_code == 400
+    assert "두 번" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Document.objects.exists()
+
+
+def test_the_drafter_withdraws_from_the_card(division_head):
+    people = division_head
+    staff = agency_client("alpha", people.staff.user)
+    _draft(staff, people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    staff.post(f"/approvals/{document.pk}/withdraw/")
+    with schema_context("alpha"):
+        assert Document.objects.get().status == DocumentStatus.WITHDRAWN
+    assert "민원 처리 개선 계획" in staff.get("/approvals/?box=drafts").content.decode()
