@@ -151,7 +151,7 @@ def _my_turn(document: Document, actor: Person) -> ApprovalStep:
     step = document.steps.filter(person=actor,
                                  status__in=[StepStatus.PENDING, StepStatus.HELD]).first()
     if step is None:
-        if document.steps.filter(person=actor).exists():
+        if document.steps.filter(person=actor).exclude(status=StepStatus.WAITING).exists():
             raise AlreadyHandled
         raise ValidationError(_("이 문서를 결재할 차례가 아닙니다."))
     return step

@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from core.approvals import api as approvals_api
 from core.org import api as org_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("people", org_api.PersonViewSet, basename="person")
+router.register("documents", approvals_api.DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

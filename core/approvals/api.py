@@ -1,0 +1,165 @@
+"""Electronic approval API: the boxes, drafting with a line, acting on a turn, withdrawing."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from core.approvals import selectors, services
+from core.approvals.models import (
+    ApprovalStep,
+    Disclosure,
+    Document,
+    DocumentAction,
+    StepRole,
+)
+from core.audit.services import Origin
+from core.org.models import Person, PersonStatus
+from core.org.selectors import person_for_user
+
+
+class StepSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name")
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["order", "role", "person", "person_name", "status", "sign_mark", "opinion",
+                  "acted_at"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.name")
+
+    class Meta:
+        model = DocumentAction
+        fields = ["kind", "actor", "actor_name", "note", "version", "occurred_at"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    drafter_name = serializers.CharField(source="drafter.name", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "document_type", "status", "number", "version", "drafter",
+                  "drafter_name", "handling_unit", "disclosure", "disclosure_ground",
+                  "submitted_at", "approved_at"]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    steps = StepSerializer(many=True, read_only=True)
+    actions = ActionSerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "body", "steps", "actions"]
+
+
+class LineEntrySerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE))
+    role = serializers.ChoiceField(choices=StepRole.choices)
+    parallel = serializers.BooleanField(default=False)
+
+
+class DraftSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS)
+    document_type = serializers.CharField(max_length=30, default="general")
+    disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
+    disclosure_ground = serializers.IntegerField(min_value=1, max_value=8, required=False,
+                                                 allow_null=True)
+    line = LineEntrySerializer(many=True)
+
+
+class ActSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "return", "hold"])
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _refusal(error: DjangoValidationError) -> Response:
+    """Already handled → 409 Conflict; any other rule → 400, with the Korean message."""
+    code = (status.HTTP_409_CONFLICT if isinstance(error, services.AlreadyHandled)
+            else status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": error.messages}, status=code)
+
+
+class DocumentViewSet(viewsets.GenericViewSet):
+    serializer_class = DocumentSerializer
+    queryset = Document.objects.none()
+
+    def _person(self) -> Person:
+        person = person_for_user(self.request.user)
+        if person is None or not person.is_active:
+            raise PermissionDenied
+        return person
+
+    def _document(self, pk) -> Document:
+        found = selectors.document_for(person=self._person(), pk=int(pk))
+        if found is None:
+            raise NotFound
+        return found
+
+    def list(self, request):
+        documents = selectors.document_list(person=self._person(),
+                                            box=request.query_params.get("box", "queue"),
+                                            query=request.query_params.get("q", ""))
+        page = self.paginate_queryset(documents)
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
+
+    @extend_schema(request=DraftSerializer, responses=DocumentDetailSerializer)
+    def create(self, request):
+        person = self._person()
+        data = DraftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        line = [services.LineEntry(**entry) for entry in fields.pop("line")]
+        origin = Origin.from_request(request)
+        try:
+            with transaction.atomic():
+                document = services.document_draft(drafter=person, origin=origin, **fields)
+                document = services.document_submit(document=document, line=line,
+                                                    actor=person, origin=origin)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(document.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActSerializer, responses=DocumentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def act(self, request, pk=None):
+        document, person = self._document(pk), self._person()
+        data = ActSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        decision, opinion = data.validated_data["decision"], data.validated_data.get(
+            "opinion", "")
+        origin = Origin.from_request(request)
+        try:
+            if decision == "approve":
+                services.step_approve(document=document, actor=person, opinion=opinion,
+                                      origin=origin)
+            elif decision == "return":
+                services.step_return(document=document, actor=person, reason=opinion,
+                                     origin=origin)
+            else:
+                services.step_hold(document=document, actor=person, reason=opinion,
+                                   origin=origin)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
+
+    @extend_schema(request=None, responses=DocumentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        document, person = self._document(pk), self._person()
+        try:
+            services.document_withdraw(document=document, actor=person,
+                                       origin=Origin.from_request(request))
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
