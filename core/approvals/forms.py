@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals.models import Disclosure, StepRole
+from core.approvals.models import AbsenceKind, Disclosure, StepRole
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
 from core.org.models import Person, PersonStatus
 
@@ -70,3 +70,21 @@ class ActForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label=_("처리"))
     opinion = forms.CharField(label=_("의견·사유"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AbsenceForm(forms.Form):
+    person = PersonChoice(label=_("부재자"), queryset=Person.objects.none())
+    acting = PersonChoice(label=_("대결자 (직무대리)"), queryset=Person.objects.none())
+    kind = forms.ChoiceField(label=_("사유 구분"), choices=AbsenceKind.choices)
+    starts_on = forms.DateField(label=_("시작일"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("종료일"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("사유"), max_length=200, required=False)
+
+    def __init__(self, *args, person: Person, **kwargs):
+        """The person registers their own absence; a unit head also their members'."""
+        super().__init__(*args, **kwargs)
+        people = _active_people()
+        headed = people.filter(unit__head=person)
+        self.fields["person"].queryset = (people.filter(pk=person.pk) | headed).distinct()
+        self.fields["person"].initial = person.pk
+        self.fields["acting"].queryset = people

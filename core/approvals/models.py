@@ -111,6 +111,11 @@ class ApprovalStep(models.Model):
                                  blank=True, default=SignMark.NONE)
     opinion = models.TextField(_("의견"), blank=True)
     acted_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
+    # 대결: the acting official who signed in the absent person's place, and when the absent
+    # person acknowledged it afterwards (후결).
+    acted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("대결자"))
+    acknowledged_at = models.DateTimeField(_("후결일시"), null=True, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -130,6 +135,7 @@ class ActionKind(models.TextChoices):
     HELD = "held", _("보류")
     WITHDRAWN = "withdrawn", _("회수")
     COMPLETED = "completed", _("결재 완료")
+    ACKNOWLEDGED = "acknowledged", _("후결")
 
 
 class DocumentAction(models.Model):
@@ -182,3 +188,37 @@ class SerialCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handling_unit_id}/{self.year}: {self.last_serial}"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", _("휴가")
+    TRIP = "trip", _("출장")
+    OTHER = "other", _("기타")
+
+
+class Absence(models.Model):
+    """A registered absence with its acting official (직무대리), who signs the absent
+    person's turns meanwhile; those signatures are marked 대결 and need 후결."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="absences",
+                               verbose_name=_("부재자"))
+    acting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acting_for",
+                               verbose_name=_("대결자"))
+    kind = models.CharField(_("사유 구분"), max_length=10, choices=AbsenceKind.choices)
+    starts_on = models.DateField(_("시작일"))
+    ends_on = models.DateField(_("종료일"))
+    reason = models.CharField(_("사유"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                   name="absence_ends_after_start"),
+            models.CheckConstraint(condition=~Q(acting=models.F("person")),
+                                   name="absence_not_own_acting"),
+        ]
+        indexes = [models.Index(fields=["acting", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.starts_on}~{self.ends_on} → {self.acting}"

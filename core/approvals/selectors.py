@@ -3,26 +3,53 @@
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from core.approvals.models import ApprovalStep, Document, DocumentStatus, StepStatus
+from core.approvals.models import (
+    Absence,
+    ApprovalStep,
+    Document,
+    DocumentStatus,
+    SignMark,
+    StepStatus,
+)
 from core.org.models import Person
 from core.policies.models import PolicyKind
 from core.policies.selectors import policy_in_force
 
 
+def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
+    """The people absent on ``on`` whose turns ``acting`` signs (대결)."""
+    return Person.objects.filter(absences__acting=acting, absences__starts_on__lte=on,
+                                 absences__ends_on__gte=on)
+
+
 def approval_queue(*, person: Person) -> QuerySet[Document]:
-    """결재할 문서: documents where it is the person's turn (or they put it on hold)."""
-    turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person=person,
+    """결재할 문서: documents where it is the person's turn (or they put it on hold), and the
+    turns of people absent today for whom they act."""
+    signers = Q(person=person) | Q(person__in=absent_people_acted_for(
+        acting=person, on=timezone.localdate()))
+    turn = ApprovalStep.objects.filter(signers, document=OuterRef("pk"),
                                        status__in=[StepStatus.PENDING, StepStatus.HELD])
     return (Document.objects.filter(Exists(turn),
                                     status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
             .select_related("drafter", "handling_unit").order_by("submitted_at", "id"))
 
 
+def after_the_fact_queue(*, person: Person) -> QuerySet[Document]:
+    """후결: documents signed for the person by their acting official, not yet acknowledged."""
+    proxied = ApprovalStep.objects.filter(document=OuterRef("pk"), person=person,
+                                          sign_mark=SignMark.PROXY, acknowledged_at__isnull=True)
+    return Document.objects.filter(Exists(proxied))
+
+
 def visible_documents(*, person: Person) -> QuerySet[Document]:
-    """Documents the person drafted or stands on the line of; nobody else reads them."""
-    on_line = ApprovalStep.objects.filter(document=OuterRef("pk"), person=person)
-    return Document.objects.filter(Exists(on_line) | Q(drafter=person))
+    """Documents the person drafted, stands on the line of, or signed as acting official;
+    nobody else reads them."""
+    on_line = ApprovalStep.objects.filter(Q(person=person) | Q(acted_by=person),
+                                          document=OuterRef("pk"))
+    return Document.objects.filter(Exists(on_line) | Q(drafter=person)
+                                   | Q(pk__in=approval_queue(person=person).values("pk")))
 
 
 def document_for(*, person: Person, pk: int) -> Document | None:
@@ -70,6 +97,7 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
                                                     status=DocumentStatus.RETURNED),
         "drafts": lambda: Document.objects.filter(
             drafter=person, status__in=[DocumentStatus.DRAFT, DocumentStatus.WITHDRAWN]),
+        "after": lambda: after_the_fact_queue(person=person),
     }
     documents = boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
     if query:
@@ -86,3 +114,10 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
 def box_counts(*, person: Person) -> dict[str, int]:
     """Counts shown in the navigation, in one query."""
     return {"queue": approval_queue(person=person).count()}
+
+
+def absences_for(*, person: Person) -> QuerySet:
+    """Absences the person registered for themselves or their unit, or acts in."""
+    return (Absence.objects.filter(Q(person=person) | Q(acting=person)
+                                   | Q(person__unit__head=person))
+            .select_related("person", "acting").order_by("-starts_on", "-id"))

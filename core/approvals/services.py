@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.approvals.models import (
+    Absence,
     ActionKind,
     ApprovalStep,
     Disclosure,
@@ -23,7 +24,7 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
-from core.approvals.selectors import delegation_rules
+from core.approvals.selectors import absent_people_acted_for, delegation_rules
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
 
@@ -148,12 +149,20 @@ def document_submit(*, document: Document, line: list[LineEntry], actor: Person,
 
 
 def _my_turn(document: Document, actor: Person) -> ApprovalStep:
-    step = document.steps.filter(person=actor,
-                                 status__in=[StepStatus.PENDING, StepStatus.HELD]).first()
+    """The open step of the actor, or of someone absent today for whom the actor acts (대결);
+    ``acted_by`` is set on the step in the second case."""
+    open_steps = document.steps.filter(status__in=[StepStatus.PENDING, StepStatus.HELD])
+    step = open_steps.filter(person=actor).first()
     if step is None:
+        absent = absent_people_acted_for(acting=actor, on=timezone.localdate())
+        step = open_steps.filter(person__in=absent).first()
+        if step is not None:
+            step.acted_by = actor
+            return step
         if document.steps.filter(person=actor).exclude(status=StepStatus.WAITING).exists():
             raise AlreadyHandled
         raise ValidationError(_("이 문서를 결재할 차례가 아닙니다."))
+    step.acted_by = None  # the person acts in their own right, even after a proxy's hold
     return step
 
 
@@ -171,9 +180,11 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
         document = _lock_open(document)
         step = _my_turn(document, actor)
         step.status, step.opinion, step.acted_at = StepStatus.APPROVED, opinion, timezone.now()
-        if step.role == StepRole.APPROVER and _signs_by_delegation(document, actor):
+        if step.acted_by_id:
+            step.sign_mark = SignMark.PROXY
+        elif step.role == StepRole.APPROVER and _signs_by_delegation(document, actor):
             step.sign_mark = SignMark.DELEGATED
-        step.save(update_fields=["status", "opinion", "acted_at", "sign_mark"])
+        step.save(update_fields=["status", "opinion", "acted_at", "sign_mark", "acted_by"])
         document.status = DocumentStatus.IN_PROGRESS
         _record(document, actor, ActionKind.APPROVED, origin, opinion)
         if not _open_next_turn(document, step.order):
@@ -231,7 +242,7 @@ def step_return(*, document: Document, actor: Person, reason: str,
         document = _lock_open(document)
         step = _my_turn(document, actor)
         step.status, step.opinion, step.acted_at = StepStatus.RETURNED, reason, timezone.now()
-        step.save(update_fields=["status", "opinion", "acted_at"])
+        step.save(update_fields=["status", "opinion", "acted_at", "acted_by"])
         document.status = DocumentStatus.RETURNED
         document.save(update_fields=["status"])
         _record(document, actor, ActionKind.RETURNED, origin, reason)
@@ -249,7 +260,7 @@ def step_hold(*, document: Document, actor: Person, reason: str,
         if step.status == StepStatus.HELD:
             raise AlreadyHandled
         step.status, step.opinion = StepStatus.HELD, reason
-        step.save(update_fields=["status", "opinion"])
+        step.save(update_fields=["status", "opinion", "acted_by"])
         document.status = DocumentStatus.HELD
         document.save(update_fields=["status"])
         _record(document, actor, ActionKind.HELD, origin, reason)
@@ -269,3 +280,43 @@ def document_withdraw(*, document: Document, actor: Person,
         document.save(update_fields=["status"])
         _record(document, actor, ActionKind.WITHDRAWN, origin)
     return document
+
+
+def step_acknowledge(*, document: Document, actor: Person,
+                     origin: Origin = COMMAND_ORIGIN) -> Document:
+    """후결: the absent person acknowledges what their acting official signed for them."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        step = document.steps.filter(person=actor, sign_mark=SignMark.PROXY).first()
+        if step is None:
+            raise ValidationError(_("후결할 문서가 아닙니다."))
+        if step.acknowledged_at is not None:
+            raise AlreadyHandled
+        step.acknowledged_at = timezone.now()
+        step.save(update_fields=["acknowledged_at"])
+        _record(document, actor, ActionKind.ACKNOWLEDGED, origin)
+    return document
+
+
+def absence_register(*, person: Person, acting: Person, kind: str, starts_on, ends_on,
+                     reason: str = "", actor: Person, origin: Origin = COMMAND_ORIGIN) -> Absence:
+    """Register leave or a business trip with the acting official who signs meanwhile."""
+    if actor.pk != person.pk and not (person.unit and person.unit.head_id == actor.pk):
+        raise ValidationError(_("본인이나 소속 부서장만 부재를 등록할 수 있습니다."))
+    if acting.pk == person.pk:
+        raise ValidationError({"acting": _("자기 자신을 대결자로 지정할 수 없습니다.")})
+    if not acting.is_active:
+        raise ValidationError({"acting": _("퇴직·전출한 직원은 대결자가 될 수 없습니다.")})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)  # one registration at a time
+        if Absence.objects.filter(person=person, starts_on__lte=ends_on,
+                                  ends_on__gte=starts_on).exists():
+            raise ValidationError(_("같은 기간에 이미 등록된 부재가 있습니다."))
+        absence = Absence.objects.create(person=person, acting=acting, kind=kind,
+                                         starts_on=starts_on, ends_on=ends_on, reason=reason)
+        audit_record(actor=actor, action="approvals.absence_registered", target=absence,
+                     origin=origin, changes={"acting": acting.name, "from": str(starts_on),
+                                             "to": str(ends_on)})
+    return absence

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.document, name="document"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("absences/", views.absences, name="absences"),
 ]

@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
-from core.approvals.forms import ActForm, DraftForm
-from core.approvals.models import StepStatus
+from core.approvals.forms import AbsenceForm, ActForm, DraftForm
 from core.audit.services import Origin
 from core.portal.access import current_person, person_passes
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
-         ("drafts", gettext_lazy("임시 저장·회수"))]
+         ("drafts", gettext_lazy("임시 저장·회수")), ("after", gettext_lazy("후결"))]
 staff_only = person_passes(lambda person: person is not None and person.is_active)
 
 
@@ -82,10 +81,11 @@ def document(request, pk: int):
     found = selectors.document_for(person=person, pk=pk)
     if found is None:
         raise Http404
-    my_turn = any(step.person_id == person.pk and step.status in (
-        StepStatus.PENDING, StepStatus.HELD) for step in found.steps.all())
+    my_turn = selectors.approval_queue(person=person).filter(pk=found.pk).exists()
+    to_acknowledge = selectors.after_the_fact_queue(person=person).filter(pk=found.pk).exists()
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_turn, "act_form": ActForm(),
+        "to_acknowledge": to_acknowledge,
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
     })
 
@@ -134,3 +134,40 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("문서를 회수했습니다."))
     return redirect("approvals:document", pk=pk)
+
+
+@staff_only
+@require_POST
+def acknowledge(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    try:
+        services.step_acknowledge(document=found, actor=person,
+                                  origin=Origin.from_request(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("후결했습니다."))
+    return redirect("approvals:document", pk=pk)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def absences(request):
+    person = current_person(request)
+    form = AbsenceForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_register(actor=person, origin=Origin.from_request(request),
+                                      **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("부재를 등록했습니다."))
+            return redirect("approvals:absences")
+    return render(request, "approvals/absences.html", {
+        "form": form, "absences": selectors.absences_for(person=person)},
+        status=400 if form.errors else 200)
