@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.approvals.models import AbsenceKind, Disclosure, StepRole
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
-from core.org.models import Person, PersonStatus
+from core.org.models import Person, PersonStatus, Unit
 
 MAX_REVIEWERS = 3
 
@@ -41,12 +41,22 @@ class DraftForm(forms.Form):
     cooperate_in_parallel = forms.BooleanField(label=_("협조자에게 동시에 요청"), required=False)
     approver = PersonChoice(label=_("결재권자"), queryset=Person.objects.none(),
                             error_messages={"required": _("결재권자를 지정하세요.")})
+    recipient_units = forms.ModelMultipleChoiceField(
+        label=_("수신 부서 (없으면 내부결재)"), required=False, queryset=Unit.objects.none())
+    external_recipients = forms.CharField(
+        label=_("외부 수신처 (한 줄에 하나)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, document_types: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = document_types
         for name in ("reviewers", "cooperators", "approver"):
             self.fields[name].queryset = _active_people()
+        self.fields["recipient_units"].queryset = Unit.objects.filter(is_active=True)
+
+    def clean_external_recipients(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["external_recipients"].splitlines()
+                if line.strip()]
 
     def clean_reviewers(self):
         reviewers = self.cleaned_data["reviewers"]
@@ -88,3 +98,13 @@ class AbsenceForm(forms.Form):
         self.fields["person"].queryset = (people.filter(pk=person.pk) | headed).distinct()
         self.fields["person"].initial = person.pk
         self.fields["acting"].queryset = people
+
+
+class CirculateForm(forms.Form):
+    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none())
+    deadline = forms.DateField(label=_("공람 기한"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = _active_people()

@@ -136,6 +136,8 @@ class ActionKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("회수")
     COMPLETED = "completed", _("결재 완료")
     ACKNOWLEDGED = "acknowledged", _("후결")
+    RECEIVED = "received", _("접수")
+    CIRCULATED = "circulated", _("공람 지정")
 
 
 class DocumentAction(models.Model):
@@ -222,3 +224,60 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.starts_on}~{self.ends_on} → {self.acting}"
+
+
+class DocumentRecipient(models.Model):
+    """수신처: an internal unit (receives it in its inbox and registers receipt, 접수) or an
+    external addressee (listed for dispatch). Dispatched when the document is approved."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="inbox", verbose_name=_("수신 부서"))
+    external_name = models.CharField(_("외부 수신처"), max_length=200, blank=True)
+    dispatched_at = models.DateTimeField(_("시행일시"), null=True, blank=True)
+    received_at = models.DateTimeField(_("접수일시"), null=True, blank=True)
+    received_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("접수자"))
+    receipt_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    receipt_serial = models.PositiveIntegerField(_("접수번호"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(external_name=""))
+                | (Q(unit__isnull=True) & ~Q(external_name="")),
+                name="recipient_unit_or_external"),
+            models.UniqueConstraint(fields=["document", "unit"], condition=Q(unit__isnull=False),
+                                    name="recipient_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.unit.name if self.unit_id else self.external_name
+
+    @property
+    def receipt_number(self) -> str:
+        """접수등록번호, from the same register (serial) as the unit's own documents."""
+        return f"{self.unit.name}-{self.receipt_serial}" if self.receipt_serial else ""
+
+
+class Circulation(models.Model):
+    """공람: a document shared with a person to read; the first viewing is logged."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE,
+                                 related_name="circulations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="circulated",
+                               verbose_name=_("공람자"))
+    circulated_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("지정자"))
+    deadline = models.DateField(_("공람 기한"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("열람일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["document", "person"],
+                                               name="circulation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.person}"

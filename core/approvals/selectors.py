@@ -8,7 +8,9 @@ from django.utils import timezone
 from core.approvals.models import (
     Absence,
     ApprovalStep,
+    Circulation,
     Document,
+    DocumentRecipient,
     DocumentStatus,
     SignMark,
     StepStatus,
@@ -48,15 +50,32 @@ def visible_documents(*, person: Person) -> QuerySet[Document]:
     nobody else reads them."""
     on_line = ApprovalStep.objects.filter(Q(person=person) | Q(acted_by=person),
                                           document=OuterRef("pk"))
-    return Document.objects.filter(Exists(on_line) | Q(drafter=person)
+    received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,
+                                                dispatched_at__isnull=False)
+    circulated = Circulation.objects.filter(document=OuterRef("pk"), person=person)
+    return Document.objects.filter(Exists(on_line) | Q(drafter=person) | Exists(received)
+                                   | Exists(circulated)
                                    | Q(pk__in=approval_queue(person=person).values("pk")))
+
+
+def unit_inbox(*, person: Person) -> QuerySet[Document]:
+    """수신: documents dispatched to the person's unit."""
+    received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,
+                                                dispatched_at__isnull=False)
+    return Document.objects.filter(Exists(received))
+
+
+def circulation_box(*, person: Person) -> QuerySet[Document]:
+    """공람: documents circulated to the person."""
+    return Document.objects.filter(circulations__person=person)
 
 
 def document_for(*, person: Person, pk: int) -> Document | None:
     """Return the document with its line and history if the person may read it."""
     return (visible_documents(person=person)
             .select_related("drafter", "handling_unit")
-            .prefetch_related("steps__person__position", "actions__actor")
+            .prefetch_related("steps__person__position", "steps__acted_by", "actions__actor",
+                              "recipients__unit", "circulations__person")
             .filter(pk=pk).first())
 
 
@@ -98,6 +117,8 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         "drafts": lambda: Document.objects.filter(
             drafter=person, status__in=[DocumentStatus.DRAFT, DocumentStatus.WITHDRAWN]),
         "after": lambda: after_the_fact_queue(person=person),
+        "inbox": lambda: unit_inbox(person=person),
+        "circulated": lambda: circulation_box(person=person),
     }
     documents = boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
     if query:

@@ -14,9 +14,11 @@ from core.approvals.models import (
     Absence,
     ActionKind,
     ApprovalStep,
+    Circulation,
     Disclosure,
     Document,
     DocumentAction,
+    DocumentRecipient,
     DocumentStatus,
     DocumentVersion,
     SerialCounter,
@@ -73,8 +75,10 @@ def _record(document: Document, actor: Person, kind: str, origin: Origin, note: 
 
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
                    disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
+                   recipient_units=(), external_recipients=(),
                    origin: Origin = COMMAND_ORIGIN) -> Document:
-    """Write a new draft (기안) in the drafter's unit."""
+    """Write a new draft (기안) in the drafter's unit, addressed to internal units and/or
+    external addressees (no recipient: 내부결재)."""
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     if drafter.unit_id is None:
@@ -86,6 +90,10 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
             drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
             disclosure_ground=disclosure_ground if disclosure != Disclosure.PUBLIC else None,
         )
+        DocumentRecipient.objects.bulk_create(
+            [DocumentRecipient(document=document, unit=unit) for unit in set(recipient_units)]
+            + [DocumentRecipient(document=document, external_name=name.strip()[:200])
+               for name in external_recipients if name.strip()])
         audit_record(actor=drafter, action="approvals.document_drafted", target=document,
                      origin=origin)
     return document
@@ -218,19 +226,25 @@ def _open_next_turn(document: Document, order: int) -> bool:
 def _complete(document: Document, actor: Person, origin: Origin) -> None:
     """Number the document at the approver's signature (생산등록번호) and close it."""
     now = timezone.now()
-    year = timezone.localdate(now).year
-    SerialCounter.objects.bulk_create(
-        [SerialCounter(handling_unit_id=document.handling_unit_id, year=year)],
-        ignore_conflicts=True,
-    )
-    counter = SerialCounter.objects.select_for_update().get(
-        handling_unit_id=document.handling_unit_id, year=year)
+    year, serial = _next_serial(unit_id=document.handling_unit_id, on=now)
+    document.status, document.approved_at = DocumentStatus.APPROVED, now
+    document.year, document.serial = year, serial
+    document.save(update_fields=["status", "year", "serial", "approved_at"])
+    # 도달주의: the document takes effect as it reaches its recipients, now.
+    document.recipients.update(dispatched_at=now)
+    _record(document, actor, ActionKind.COMPLETED, origin)
+
+
+def _next_serial(*, unit_id: int, on) -> tuple[int, int]:
+    """Take the next number of the unit's yearly register (shared by produced and received
+    documents); the row lock makes concurrent takers queue, so numbers are gap-free."""
+    year = timezone.localdate(on).year
+    SerialCounter.objects.bulk_create([SerialCounter(handling_unit_id=unit_id, year=year)],
+                                      ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(handling_unit_id=unit_id, year=year)
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
-    document.status, document.approved_at = DocumentStatus.APPROVED, now
-    document.year, document.serial = year, counter.last_serial
-    document.save(update_fields=["status", "year", "serial", "approved_at"])
-    _record(document, actor, ActionKind.COMPLETED, origin)
+    return year, counter.last_serial
 
 
 def step_return(*, document: Document, actor: Person, reason: str,
@@ -320,3 +334,49 @@ def absence_register(*, person: Person, acting: Person, kind: str, starts_on, en
                      origin=origin, changes={"acting": acting.name, "from": str(starts_on),
                                              "to": str(ends_on)})
     return absence
+
+
+def receipt_register(*, recipient: DocumentRecipient, actor: Person,
+                     origin: Origin = COMMAND_ORIGIN) -> DocumentRecipient:
+    """접수: a member of the receiving unit registers the dispatched document in the unit's
+    register, which gives it a receipt number."""
+    with transaction.atomic():
+        recipient = (DocumentRecipient.objects.select_for_update().select_related("document")
+                     .get(pk=recipient.pk))
+        if recipient.unit_id is None or recipient.unit_id != actor.unit_id:
+            raise ValidationError(_("수신 부서의 직원만 접수할 수 있습니다."))
+        if recipient.dispatched_at is None:
+            raise ValidationError(_("아직 시행되지 않은 문서입니다."))
+        if recipient.received_at is not None:
+            raise AlreadyHandled
+        now = timezone.now()
+        recipient.receipt_year, recipient.receipt_serial = _next_serial(
+            unit_id=recipient.unit_id, on=now)
+        recipient.received_at, recipient.received_by = now, actor
+        recipient.save(update_fields=["receipt_year", "receipt_serial", "received_at",
+                                      "received_by"])
+        _record(recipient.document, actor, ActionKind.RECEIVED, origin, recipient.receipt_number)
+    return recipient
+
+
+def document_circulate(*, document: Document, people: list[Person], actor: Person,
+                       deadline=None, origin: Origin = COMMAND_ORIGIN) -> list[Circulation]:
+    """공람: share an approved document with people to read; reading is logged."""
+    if document.status != DocumentStatus.APPROVED:
+        raise ValidationError(_("결재가 끝난 문서만 공람할 수 있습니다."))
+    if not people:
+        raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
+    with transaction.atomic():
+        new = [Circulation(document=document, person=person, circulated_by=actor,
+                           deadline=deadline) for person in people]
+        Circulation.objects.bulk_create(new, ignore_conflicts=True)
+        _record(document, actor, ActionKind.CIRCULATED, origin,
+                ", ".join(person.name for person in people))
+    return new
+
+
+def circulation_mark_read(*, document: Document, person: Person) -> None:
+    """Log the first time a person reads a document circulated to them (no audit event:
+    the receipt is the record)."""
+    Circulation.objects.filter(document=document, person=person, read_at__isnull=True).update(
+        read_at=timezone.now())

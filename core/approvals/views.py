@@ -13,13 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
-from core.approvals.forms import AbsenceForm, ActForm, DraftForm
+from core.approvals.forms import AbsenceForm, ActForm, CirculateForm, DraftForm
+from core.approvals.models import DocumentRecipient
 from core.audit.services import Origin
 from core.portal.access import current_person, person_passes
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
-         ("drafts", gettext_lazy("임시 저장·회수")), ("after", gettext_lazy("후결"))]
+         ("drafts", gettext_lazy("임시 저장·회수")), ("after", gettext_lazy("후결")),
+         ("inbox", gettext_lazy("수신")), ("circulated", gettext_lazy("공람"))]
 staff_only = person_passes(lambda person: person is not None and person.is_active)
 
 
@@ -70,7 +72,9 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
         document = services.document_draft(
             drafter=person, title=data["title"], body=data["body"],
             document_type=data["document_type"], disclosure=data["disclosure"],
-            disclosure_ground=data["disclosure_ground"], origin=origin)
+            disclosure_ground=data["disclosure_ground"],
+            recipient_units=data["recipient_units"],
+            external_recipients=data["external_recipients"], origin=origin)
         return services.document_submit(document=document, line=form.line(), actor=person,
                                         origin=origin)
 
@@ -81,11 +85,14 @@ def document(request, pk: int):
     found = selectors.document_for(person=person, pk=pk)
     if found is None:
         raise Http404
+    services.circulation_mark_read(document=found, person=person)
     my_turn = selectors.approval_queue(person=person).filter(pk=found.pk).exists()
     to_acknowledge = selectors.after_the_fact_queue(person=person).filter(pk=found.pk).exists()
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_turn, "act_form": ActForm(),
-        "to_acknowledge": to_acknowledge,
+        "to_acknowledge": to_acknowledge, "circulate_form": CirculateForm(),
+        "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
+                       and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
     })
 
@@ -171,3 +178,49 @@ def absences(request):
     return render(request, "approvals/absences.html", {
         "form": form, "absences": selectors.absences_for(person=person)},
         status=400 if form.errors else 200)
+
+
+def _refusals(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@staff_only
+@require_POST
+def receive(request, pk: int, recipient_pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    recipient = DocumentRecipient.objects.filter(document_id=pk, pk=recipient_pk).first()
+    if found is None or recipient is None:
+        raise Http404
+    try:
+        recipient = services.receipt_register(recipient=recipient, actor=person,
+                                              origin=Origin.from_request(request))
+    except ValidationError as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("접수했습니다: %(number)s") % {
+            "number": recipient.receipt_number})
+    return redirect("approvals:document", pk=pk)
+
+
+@staff_only
+@require_POST
+def circulate(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    form = CirculateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("공람할 사람을 지정하세요."))
+        return redirect("approvals:document", pk=pk)
+    try:
+        services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
+                                    deadline=form.cleaned_data["deadline"], actor=person,
+                                    origin=Origin.from_request(request))
+    except ValidationError as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("공람을 지정했습니다."))
+    return redirect("approvals:document", pk=pk)
