@@ -122,8 +122,7 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
     }
     documents = boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
     if query:
-        documents = documents.filter(Q(title__icontains=query) | Q(drafter__name__icontains=query)
-                                     | Q(handling_unit__name__icontains=query))
+        documents = documents.filter(_text_match(query))
     if since:
         documents = documents.filter(created_at__date__gte=since)
     if until:
@@ -132,9 +131,14 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
     return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
 
 
-def box_counts(*, person: Person) -> dict[str, int]:
-    """Counts shown in the navigation, in one query."""
-    return {"queue": approval_queue(person=person).count()}
+def _text_match(query: str) -> Q:
+    """Title, drafter or unit; a document number such as `혁신기획과-12` finds that document."""
+    match = Q(title__icontains=query) | Q(drafter__name__icontains=query) | Q(
+        handling_unit__name__icontains=query)
+    unit, _, serial = query.rpartition("-")
+    if unit and serial.isdigit():
+        match |= Q(handling_unit__name=unit.strip(), serial=int(serial))
+    return match
 
 
 def absences_for(*, person: Person) -> QuerySet:

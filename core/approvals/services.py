@@ -380,3 +380,23 @@ def circulation_mark_read(*, document: Document, person: Person) -> None:
     the receipt is the record)."""
     Circulation.objects.filter(document=document, person=person, read_at__isnull=True).update(
         read_at=timezone.now())
+
+
+def document_edit(*, document: Document, actor: Person, title: str, body: str,
+                  origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
+    text that was submitted stays in its version)."""
+    if not title.strip():
+        raise ValidationError({"title": _("제목을 입력하세요.")})
+    body = _clean_body(body)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.drafter_id != actor.pk:
+            raise ValidationError(_("기안자만 고칠 수 있습니다."))
+        if document.status not in EDITABLE:
+            raise AlreadyHandled
+        document.title, document.body = title.strip(), body
+        document.save(update_fields=["title", "body"])
+        audit_record(actor=actor, action="approvals.document_edited", target=document,
+                     origin=origin)
+    return document

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.document, name="document"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/redraft/", views.redraft, name="redraft"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/receive/<int:recipient_pk>/", views.receive, name="receive"),
     path("<int:pk>/circulate/", views.circulate, name="circulate"),

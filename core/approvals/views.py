@@ -94,6 +94,7 @@ def document(request, pk: int):
         "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
                        and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
+        "can_redraft": found.drafter_id == person.pk and found.status in services.EDITABLE,
     })
 
 
@@ -224,3 +225,45 @@ def circulate(request, pk: int):
     else:
         messages.success(request, _("공람을 지정했습니다."))
     return redirect("approvals:document", pk=pk)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def redraft(request, pk: int):
+    """Edit a returned, withdrawn or saved document and send it up again as a new version."""
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None or found.drafter_id != person.pk:
+        raise Http404
+    if found.status not in services.EDITABLE:
+        messages.error(request, _("진행 중이거나 완료된 문서는 고칠 수 없습니다."))
+        return redirect("approvals:document", pk=pk)
+    form = DraftForm(request.POST or None, initial=_previous_draft(found),
+                     document_types=selectors.document_types(on=timezone.localdate()))
+    if request.method == "POST" and form.is_valid():
+        origin, data = Origin.from_request(request), form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.document_edit(document=found, actor=person, title=data["title"],
+                                       body=data["body"], origin=origin)
+                services.document_submit(document=found, line=form.line(), actor=person,
+                                         origin=origin)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("고친 문서를 다시 올렸습니다."))
+            return redirect("approvals:document", pk=pk)
+    return render(request, "approvals/draft.html", {"form": form, "document": found},
+                  status=400 if form.errors else 200)
+
+
+def _previous_draft(document) -> dict:
+    steps = list(document.steps.all())
+    return {
+        "title": document.title, "body": document.body, "document_type": document.document_type,
+        "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,
+        "reviewers": [s.person_id for s in steps if s.role == "reviewer"],
+        "cooperators": [s.person_id for s in steps if s.role == "cooperator"],
+        "approver": next((s.person_id for s in steps if s.role == "approver"), None),
+        "recipient_units": [r.unit_id for r in document.recipients.all() if r.unit_id],
+    }

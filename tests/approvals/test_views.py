@@ -110,3 +110,38 @@ def test_the_drafter_withdraws_from_the_card(division_head):
     with schema_context("alpha"):
         assert Document.objects.get().status == DocumentStatus.WITHDRAWN
     assert "민원 처리 개선 계획" in staff.get("/approvals/?box=drafts").content.decode()
+
+
+def test_a_returned_document_is_fixed_and_sent_up_again_from_its_card(division_head):
+    people = division_head
+    staff = agency_client("alpha", people.staff.user)
+    _draft(staff, people, cooperators=[])
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    agency_client("alpha", people.head.user).post(
+        f"/approvals/{document.pk}/act/", {"decision": "return", "opinion": "근거 보완"})
+
+    form = staff.get(f"/approvals/{document.pk}/redraft/")
+    assert "민원 처리 개선 계획" in form.content.decode()
+    response = staff.post(f"/approvals/{document.pk}/redraft/", {
+        "title": "민원 처리 개선 계획(보완)", "document_type": "general", "body": "<p>근거 추가</p>",
+        "disclosure": "public", "approver": people.head.pk})
+
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        document.refresh_from_db()
+        versions = list(document.versions.values_list("title", flat=True))
+    assert document.status == DocumentStatus.IN_PROGRESS and document.version == 2
+    assert versions == ["민원 처리 개선 계획", "민원 처리 개선 계획(보완)"]
+
+
+def test_searching_by_document_number_finds_the_document(division_head):
+    people = division_head
+    _draft(agency_client("alpha", people.staff.user), people, cooperators=[])
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    head = agency_client("alpha", people.head.user)
+    head.post(f"/approvals/{document.pk}/act/", {"decision": "approve"})
+    found = head.get("/approvals/", {"box": "done", "q": "혁신기획과-1"}).content.decode()
+    missing = head.get("/approvals/", {"box": "done", "q": "혁신기획과-2"}).content.decode()
+    assert "민원 처리 개선 계획" in found and "민원 처리 개선 계획" not in missing
