@@ -11,9 +11,9 @@ export HARMONY_URL_PORT ?= $(PORT)
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := frontend/node_modules/.installed
 
-.PHONY: install run serve db seed test test-fast test-browser bench lint messages totp chromium clean
+.PHONY: install run serve db seed test test-fast test-browser bench lint messages totp chromium pango clean
 
-install: $(PY_STAMP) $(NPM_STAMP)
+install: pango $(PY_STAMP) $(NPM_STAMP)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ chromium:
 	  echo "Installing Debian's chromium for browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# WeasyPrint (approval PDFs) needs Debian's Pango; install it when missing (root or sudo).
+pango:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  echo "Installing Debian's Pango for PDF rendering"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
 test: install chromium

@@ -25,6 +25,24 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
         return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
@@ -41,6 +59,7 @@ class DraftForm(forms.Form):
     cooperate_in_parallel = forms.BooleanField(label=_("협조자에게 동시에 요청"), required=False)
     approver = PersonChoice(label=_("결재권자"), queryset=Person.objects.none(),
                             error_messages={"required": _("결재권자를 지정하세요.")})
+    attachments = MultipleFileField(label=_("붙임 파일"), required=False)
     recipient_units = forms.ModelMultipleChoiceField(
         label=_("수신 부서 (없으면 내부결재)"), required=False, queryset=Unit.objects.none())
     external_recipients = forms.CharField(

@@ -281,3 +281,20 @@ class Circulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.person}"
+
+
+class Attachment(models.Model):
+    """붙임: a file attached to a document, stored under the agency's own media folder."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="approvals/%Y/%m/")
+    name = models.CharField(_("파일명"), max_length=200)
+    size = models.PositiveBigIntegerField(_("크기"))
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -75,7 +75,7 @@ def document_for(*, person: Person, pk: int) -> Document | None:
     return (visible_documents(person=person)
             .select_related("drafter", "handling_unit")
             .prefetch_related("steps__person__position", "steps__acted_by", "actions__actor",
-                              "recipients__unit", "circulations__person")
+                              "recipients__unit", "circulations__person", "attachments")
             .filter(pk=pk).first())
 
 

