@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from core.audit.models import AuditEvent
+from core.org.models import Person
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,13 @@ def audit_record(
     changes: dict | None = None,
     origin: Origin = COMMAND_ORIGIN,
 ) -> AuditEvent:
-    """Append one event to the current schema's trail."""
+    """Append one event to the current schema's trail. ``actor`` is a sign-in account or the
+    agency Person acting; either way the event names the account id, so one person's actions
+    can be followed across every app."""
+    account = actor.user if isinstance(actor, Person) else actor
     return AuditEvent.objects.create(
-        actor_id=getattr(actor, "pk", None),
-        actor_label=str(actor) if actor is not None else "system",
+        actor_id=getattr(account, "pk", None),
+        actor_label=str(actor)[:200] if actor is not None else "system",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

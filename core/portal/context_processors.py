@@ -13,11 +13,16 @@ def _agency_nav(person) -> list[dict]:
              {"label": _("전자결재"), "url": reverse("approvals:boxes"),
               "count": approval_queue(person=person).count() if person else 0},
              {"label": _("조직도"), "url": reverse("org:chart")},
-             {"label": _("직원"), "url": reverse("org:people")}]
+             {"label": _("직원"), "url": reverse("org:people")},
+             {"label": _("업무"), "url": reverse("work:tasks")},
+             {"label": _("메모보고"), "url": reverse("work:memos")},
+             {"label": _("지시사항"), "url": reverse("work:instructions")},
+             {"label": _("일정"), "url": reverse("schedules:month")}]
     if can_manage_org(person):
         items.append({"label": _("일괄 등록"), "url": reverse("org:import")})
     if is_agency_admin(person):
         items += [{"label": _("기관 설정"), "url": reverse("org:settings")},
+                  {"label": _("기관 규칙"), "url": reverse("policies:rules")},
                   {"label": _("감사 기록"), "url": reverse("audit:events")}]
     return items
 

@@ -251,6 +251,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a "status" field with their own choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "core.org.models.PersonStatus",
+        "DocumentStatusEnum": "core.approvals.models.DocumentStatus",
+        "StepStatusEnum": "core.approvals.models.StepStatus",
+        "TaskStatusEnum": "core.work.models.TaskStatus",
+        "AssignmentStatusEnum": "core.work.models.AssignmentStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -6,11 +6,16 @@ from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
 from core.org import api as org_api
+from core.schedules import api as schedules_api
+from core.work import api as work_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("people", org_api.PersonViewSet, basename="person")
+router.register("schedules", schedules_api.EntryViewSet, basename="schedule")
 router.register("documents", approvals_api.DocumentViewSet, basename="document")
+router.register("tasks", work_api.TaskViewSet, basename="task")
+router.register("memos", work_api.MemoViewSet, basename="memo")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

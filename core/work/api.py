@@ -1,0 +1,249 @@
+"""Work management API: task cards with progress reports, memo reports with read receipts."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+
+from core.audit.services import Origin
+from core.org.models import Person, PersonStatus, Unit
+from core.org.selectors import person_for_user
+from core.work import selectors, services
+from core.work.models import (
+    DecisionRecord,
+    Memo,
+    MemoRecipient,
+    MemoReply,
+    Priority,
+    ProgressReport,
+    Task,
+    TaskStatus,
+)
+
+
+@extend_schema_field({"type": "string", "enum": TaskStatus.values},
+                     component_name="TaskStatusEnum")
+class TaskStatusField(serializers.ChoiceField):
+    """The task status with its own schema component, so its enum does not collide with the
+    other apps' "status" fields in the OpenAPI document."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=TaskStatus.choices, **kwargs)
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "percent", "text", "author", "author_name", "reported_at"]
+        read_only_fields = ["id", "author", "author_name", "reported_at"]
+        extra_kwargs = {"percent": {"min_value": 0, "max_value": 100}}
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name")
+
+    class Meta:
+        model = DecisionRecord
+        fields = ["kind", "content", "author", "author_name", "recorded_at"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    status = TaskStatusField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "title", "owner", "owner_name", "unit", "unit_name", "goal", "status",
+                  "priority", "progress", "start_date", "due_date", "overdue", "updated_at"]
+
+    def get_overdue(self, task) -> bool:
+        return task.is_overdue()
+
+
+class TaskDetailSerializer(TaskSerializer):
+    reports = ProgressReportSerializer(source="report_list", many=True, read_only=True)
+    decisions = DecisionSerializer(source="decision_list", many=True, read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "plan", "reports", "decisions"]
+
+
+class TaskCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE), required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True),
+                                              required=False, allow_null=True)
+    goal = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    plan = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    status = TaskStatusField(default=TaskStatus.PLANNED)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name")
+
+    class Meta:
+        model = MemoReply
+        fields = ["author", "author_name", "body", "created_at"]
+
+
+class RecipientSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name")
+
+    class Meta:
+        model = MemoRecipient
+        fields = ["person", "name", "read_at"]
+
+
+class MemoSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.name", read_only=True)
+
+    class Meta:
+        model = Memo
+        fields = ["id", "title", "author", "author_name", "task", "sent_at"]
+
+
+class MemoDetailSerializer(MemoSerializer):
+    recipients = RecipientSerializer(many=True, read_only=True)
+    replies = ReplySerializer(many=True, read_only=True)
+
+    class Meta(MemoSerializer.Meta):
+        fields = [*MemoSerializer.Meta.fields, "body", "recipients", "replies"]
+
+
+class MemoCreateSerializer(serializers.Serializer):
+    recipients = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE), many=True,
+        allow_empty=False)
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20_000)
+    task = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False,
+                                              allow_null=True)
+
+
+def _refusal(error: DjangoValidationError) -> Response:
+    return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class _PersonMixin:
+    def _person(self) -> Person:
+        person = person_for_user(self.request.user)
+        if not selectors.is_member(person):
+            raise PermissionDenied
+        return person
+
+
+class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
+    """Task cards (과제관리카드): every member reads; owner, unit head and admins write."""
+
+    serializer_class = TaskSerializer
+    queryset = Task.objects.none()
+
+    def _task(self, pk) -> Task:
+        found = selectors.task_for(person=self._person(), pk=int(pk))
+        if found is None:
+            raise NotFound
+        return found
+
+    @extend_schema(parameters=[
+        OpenApiParameter("q", str), OpenApiParameter("status", str),
+        OpenApiParameter("unit", int), OpenApiParameter("mine", bool),
+        OpenApiParameter("overdue", bool), OpenApiParameter("sort", str)])
+    def list(self, request):
+        params = request.query_params
+        unit = params.get("unit", "")
+        tasks = selectors.task_list(
+            person=self._person(), query=params.get("q", ""), status=params.get("status", ""),
+            unit_id=int(unit) if unit.isdigit() else None,
+            mine=params.get("mine") in ("1", "true"),
+            overdue=params.get("overdue") in ("1", "true"),
+            ordering=params.get("sort", "due_date"))
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(TaskDetailSerializer(self._task(pk)).data)
+
+    @extend_schema(request=TaskCreateSerializer, responses=TaskDetailSerializer)
+    def create(self, request):
+        person = self._person()
+        data = TaskCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        fields["owner"] = fields.get("owner") or person
+        try:
+            task = services.task_create(actor=person, origin=Origin.from_request(request),
+                                        **fields)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        return Response(TaskDetailSerializer(self._task(task.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        task, person = self._task(pk), self._person()
+        data = ProgressReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = services.progress_report(task=task, actor=person,
+                                              origin=Origin.from_request(request),
+                                              **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
+    """Memo reports (메모보고): the inbox and sent list; opening one records the receipt."""
+
+    serializer_class = MemoSerializer
+    queryset = Memo.objects.none()
+
+    @extend_schema(parameters=[OpenApiParameter("box", str, enum=["inbox", "sent"]),
+                               OpenApiParameter("q", str)])
+    def list(self, request):
+        person, query = self._person(), request.query_params.get("q", "")
+        if request.query_params.get("box") == "sent":
+            memos = selectors.memo_sent(person=person, query=query)
+        else:
+            memos = selectors.memo_inbox(person=person, query=query)
+        page = self.paginate_queryset(memos.select_related("author"))
+        return self.get_paginated_response(MemoSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        person = self._person()
+        memo = selectors.memo_for(person=person, pk=int(pk))
+        if memo is None:
+            raise NotFound
+        services.memo_mark_read(memo=memo, actor=person, origin=Origin.from_request(request))
+        return Response(MemoDetailSerializer(selectors.memo_for(person=person,
+                                                                pk=memo.pk)).data)
+
+    @extend_schema(request=MemoCreateSerializer, responses=MemoDetailSerializer)
+    def create(self, request):
+        person = self._person()
+        data = MemoCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            memo = services.memo_send(actor=person, origin=Origin.from_request(request),
+                                      **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(MemoDetailSerializer(selectors.memo_for(person=person,
+                                                                pk=memo.pk)).data,
+                        status=status.HTTP_201_CREATED)
