@@ -64,6 +64,7 @@ test-fast: install
 
 bench: db
 	$(PY) bench/onboarding.py
+	$(PY) bench/approvals.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -26,12 +26,18 @@ def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
                                  absences__ends_on__gte=on)
 
 
+def signers_for(person: Person) -> list[int]:
+    """The person and everyone absent today for whom they act."""
+    absent = absent_people_acted_for(acting=person, on=timezone.localdate())
+    return [person.pk, *absent.values_list("pk", flat=True)]
+
+
 def approval_queue(*, person: Person) -> QuerySet[Document]:
     """결재할 문서: documents where it is the person's turn (or they put it on hold), and the
     turns of people absent today for whom they act."""
-    signers = Q(person=person) | Q(person__in=absent_people_acted_for(
-        acting=person, on=timezone.localdate()))
-    turn = ApprovalStep.objects.filter(signers, document=OuterRef("pk"),
+    # Resolve the signers first: a plain IN list lets the (person, status) index drive the
+    # lookup, where an OR with a subquery made PostgreSQL scan every open step.
+    turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers_for(person),
                                        status__in=[StepStatus.PENDING, StepStatus.HELD])
     return (Document.objects.filter(Exists(turn),
                                     status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
@@ -73,7 +79,7 @@ def circulation_box(*, person: Person) -> QuerySet[Document]:
 def document_for(*, person: Person, pk: int) -> Document | None:
     """Return the document with its line and history if the person may read it."""
     return (visible_documents(person=person)
-            .select_related("drafter", "handling_unit")
+            .select_related("drafter__position", "handling_unit")
             .prefetch_related("steps__person__position", "steps__acted_by", "actions__actor",
                               "recipients__unit", "circulations__person", "attachments")
             .filter(pk=pk).first())
@@ -120,7 +126,8 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         "inbox": lambda: unit_inbox(person=person),
         "circulated": lambda: circulation_box(person=person),
     }
-    documents = boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
+    documents = (boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
+                 .defer("body"))
     if query:
         documents = documents.filter(_text_match(query))
     if since:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
 from core.approvals.forms import AbsenceForm, ActForm, CirculateForm, DraftForm
-from core.approvals.models import DocumentRecipient
+from core.approvals.models import DocumentRecipient, SignMark, StepStatus
 from core.audit.services import Origin
 from core.portal.access import current_person, person_passes
 
@@ -87,9 +87,13 @@ def document(request, pk: int):
     found = selectors.document_for(person=person, pk=pk)
     if found is None:
         raise Http404
-    services.circulation_mark_read(document=found, person=person)
-    my_turn = selectors.approval_queue(person=person).filter(pk=found.pk).exists()
-    to_acknowledge = selectors.after_the_fact_queue(person=person).filter(pk=found.pk).exists()
+    steps, signers = found.steps.all(), selectors.signers_for(person)
+    if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
+        services.circulation_mark_read(document=found, person=person)
+    my_turn = any(s.person_id in signers and s.status in (StepStatus.PENDING, StepStatus.HELD)
+                  for s in steps)
+    to_acknowledge = any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY
+                         and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_turn, "act_form": ActForm(),
         "to_acknowledge": to_acknowledge, "circulate_form": CirculateForm(),
@@ -104,7 +108,7 @@ def document(request, pk: int):
 @require_POST
 def act(request, pk: int):
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    found = selectors.visible_documents(person=person).filter(pk=pk).first()
     form = ActForm(request.POST)
     if found is None:
         raise Http404
@@ -132,7 +136,7 @@ def act(request, pk: int):
 @require_POST
 def withdraw(request, pk: int):
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    found = selectors.visible_documents(person=person).filter(pk=pk).first()
     if found is None:
         raise Http404
     try:
