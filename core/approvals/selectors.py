@@ -92,7 +92,8 @@ def delegation_rules(*, on: date) -> list[dict]:
 
 
 def document_types(*, on: date) -> list[tuple[str, str]]:
-    return [(rule["document_type"], rule["name"]) for rule in delegation_rules(on=on)]
+    return [(rule["document_type"], rule.get("name") or rule["document_type"])
+            for rule in delegation_rules(on=on)]
 
 
 def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Person | None:

@@ -29,7 +29,8 @@ class DelegationForm(forms.Form):
         choices = [(p.code, p.name) for p in Position.objects.all()]
         for rule in rules:
             self.fields[rule["document_type"]] = forms.ChoiceField(
-                label=rule["name"], choices=choices, initial=rule["final_position"])
+                label=rule.get("name") or rule["document_type"], choices=choices,
+                initial=rule["final_position"])
 
     def final_positions(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if k != "effective_from"}
