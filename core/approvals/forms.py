@@ -5,24 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.approvals.models import AbsenceKind, Disclosure, StepRole
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
-from core.org.models import Person, PersonStatus, Unit
+from core.org.forms import PeopleChoice, PersonChoice, active_people
+from core.org.models import Person, Unit
 
 MAX_REVIEWERS = 3
-
-
-def _active_people():
-    return (Person.objects.filter(status=PersonStatus.ACTIVE)
-            .select_related("unit", "position").order_by("unit__name", "position__rank", "name"))
-
-
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
-
-
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -70,7 +56,7 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = document_types
         for name in ("reviewers", "cooperators", "approver"):
-            self.fields[name].queryset = _active_people()
+            self.fields[name].queryset = active_people()
         self.fields["recipient_units"].queryset = Unit.objects.filter(is_active=True)
 
     def clean_external_recipients(self) -> list[str]:
@@ -112,7 +98,7 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         """The person registers their own absence; a unit head also their members'."""
         super().__init__(*args, **kwargs)
-        people = _active_people()
+        people = active_people()
         headed = people.filter(unit__head=person)
         self.fields["person"].queryset = (people.filter(pk=person.pk) | headed).distinct()
         self.fields["person"].initial = person.pk
@@ -126,4 +112,4 @@ class CirculateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = _active_people()
+        self.fields["people"].queryset = active_people()

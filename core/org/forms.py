@@ -7,6 +7,30 @@ from django.utils.translation import gettext_lazy as _
 from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
 
 
+def active_people():
+    """Active people for pickers, grouped by unit and seniority."""
+    return (Person.objects.filter(status=PersonStatus.ACTIVE)
+            .select_related("unit", "position").order_by("unit__name", "position__rank", "name"))
+
+
+def _person_label(person: Person) -> str:
+    return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
+
+
+class PersonChoice(forms.ModelChoiceField):
+    """Pick one person, shown with their unit and position."""
+
+    def label_from_instance(self, person: Person) -> str:
+        return _person_label(person)
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    """Pick several people, shown with their unit and position."""
+
+    def label_from_instance(self, person: Person) -> str:
+        return _person_label(person)
+
+
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("성명"), max_length=50)
     email = forms.EmailField(label=_("이메일"), required=False)

@@ -3,25 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.org.models import Person, PersonStatus, Unit
+from core.org.forms import PeopleChoice, PersonChoice, active_people
+from core.org.models import Person, Unit
 from core.work.models import DecisionKind, Priority, TaskStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _active_people():
-    return (Person.objects.filter(status=PersonStatus.ACTIVE)
-            .select_related("unit", "position").order_by("unit__name", "position__rank", "name"))
-
-
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
-
-
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person: Person) -> str:
-        return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
 
 
 class TaskForm(forms.Form):
@@ -42,7 +28,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _active_people()
+        self.fields["owner"].queryset = active_people()
 
     def clean(self):
         data = super().clean()
@@ -97,7 +83,7 @@ class MemoForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = _active_people()
+        self.fields["recipients"].queryset = active_people()
 
 
 class ReplyForm(forms.Form):
@@ -120,7 +106,7 @@ class InstructionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = _active_people()
+        self.fields["assignees"].queryset = active_people()
 
 
 class CompleteForm(forms.Form):
