@@ -39,6 +39,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from benchdb import (
+    drop_database,
+    maintenance_database,
+    percentile,
+    quote,
+    recreate_database,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harmony.settings")
@@ -54,52 +62,6 @@ EMBEDDED = not os.environ.get("DATABASE_URL")
 
 PAGE_P95_TARGET = 50.0  # ms
 ACT_P95_TARGET = 30.0  # ms
-
-
-# --- the bench database -------------------------------------------------------------------
-
-def _admin_connection(settings_dict: dict, dbname: str):
-    import psycopg
-
-    params = {"dbname": dbname, "user": settings_dict.get("USER") or None,
-              "password": settings_dict.get("PASSWORD") or None,
-              "host": settings_dict.get("HOST") or None,
-              "port": settings_dict.get("PORT") or None}
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None},
-                           autocommit=True)
-
-
-def _maintenance_db(original_name: str) -> str:
-    return original_name if original_name and original_name != BENCH_DB else "postgres"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def recreate_bench_database(settings_dict: dict, maintenance: str) -> None:
-    with _admin_connection(settings_dict, maintenance) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {_quote(BENCH_DB)} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {_quote(BENCH_DB)}")
-
-
-def drop_bench_database(settings_dict: dict, maintenance: str) -> bool:
-    with _admin_connection(settings_dict, maintenance) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {_quote(BENCH_DB)} WITH (FORCE)")
-        left = conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s",
-                            [BENCH_DB]).fetchone()[0]
-    return left == 0
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default, 'inclusive')."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    pos = (len(ordered) - 1) * q
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 # --- the org chart --------------------------------------------------------------------------
@@ -299,7 +261,7 @@ def generate_background(org: Org, documents: int) -> dict[str, int]:
         SerialCounter,
     )
 
-    t = {m.__name__: _quote(m._meta.db_table) for m in (
+    t = {m.__name__: quote(m._meta.db_table) for m in (
         Document, ApprovalStep, DocumentAction, DocumentVersion, DocumentRecipient,
         SerialCounter, Absence)}
     measured = (org.divisions[0]["unit"].pk, org.divisions[1]["unit"].pk)
@@ -463,7 +425,7 @@ def analyze(tables: list[str]) -> None:
 
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"VACUUM (ANALYZE) {_quote(table)}")
+            cursor.execute(f"VACUUM (ANALYZE) {quote(table)}")
 
 
 # --- measurement ----------------------------------------------------------------------------
@@ -672,8 +634,8 @@ def main() -> int:
 
     settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
     original_name = settings_dict["NAME"]
-    maintenance = _maintenance_db(original_name)
-    recreate_bench_database(settings_dict, maintenance)
+    maintenance = maintenance_database(original_name, BENCH_DB)
+    recreate_database(settings_dict, maintenance, BENCH_DB)
     # Before any connection exists: every Django connection goes to the bench database.
     settings_dict["NAME"] = BENCH_DB
     started = time.perf_counter()
@@ -683,7 +645,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        gone = drop_bench_database(settings_dict, maintenance)
+        gone = drop_database(settings_dict, maintenance, BENCH_DB)
         print(f"\nBench database {BENCH_DB!r} dropped: {'yes' if gone else 'NO'}; "
               f"whole run {time.perf_counter() - started:.0f} s")
 
