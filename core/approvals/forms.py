@@ -30,6 +30,8 @@ class MultipleFileField(forms.FileField):
 
 
 class DraftForm(forms.Form):
+    MULTIPLE = {"reviewers", "cooperators", "recipient_units"}
+
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
     body = forms.CharField(label=_("본문"), widget=forms.Textarea(attrs={"rows": 12}),
@@ -39,6 +41,7 @@ class DraftForm(forms.Form):
         label=_("비공개 근거 (정보공개법 제9조제1항)"), required=False, coerce=int,
         empty_value=None, choices=[("", "—")] + [(n, _("제%(n)d호") % {"n": n})
                                                  for n in range(1, 9)])
+    line_template = forms.ChoiceField(label=_("결재선 템플릿"), required=False)
     reviewers = PeopleChoice(label=_("검토자 (선택 순서대로, 최대 3명)"), required=False,
                              queryset=Person.objects.none())
     cooperators = PeopleChoice(label=_("협조자"), required=False, queryset=Person.objects.none())
@@ -52,9 +55,14 @@ class DraftForm(forms.Form):
         label=_("외부 수신처 (한 줄에 하나)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, document_types: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, document_types: list[tuple[str, str]], templates: list[dict],
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = document_types
+        type_names = dict(document_types)
+        self.fields["line_template"].choices = [("", _("직접 지정"))] + [
+            (str(index), f"{template['name']} ({type_names.get(template['document_type'], '')})")
+            for index, template in enumerate(templates)]
         for name in ("reviewers", "cooperators", "approver"):
             self.fields[name].queryset = active_people()
         self.fields["recipient_units"].queryset = Unit.objects.filter(is_active=True)

@@ -1,5 +1,6 @@
 """Read approval queues and documents, with who may see what built in."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,9 +16,9 @@ from core.approvals.models import (
     SignMark,
     StepStatus,
 )
-from core.org.models import Person
+from core.org.models import Person, Position, Unit
 from core.policies.models import PolicyKind
-from core.policies.selectors import policy_in_force
+from core.policies.selectors import delegation_rules, policy_in_force
 
 
 def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
@@ -85,22 +86,8 @@ def document_for(*, person: Person, pk: int) -> Document | None:
             .filter(pk=pk).first())
 
 
-def delegation_rules(*, on: date) -> list[dict]:
-    """위임전결규정 in force: [{document_type, name, final_position}, ...]."""
-    policy = policy_in_force(kind=PolicyKind.DELEGATION, on=on)
-    return policy.data["rules"] if policy else []
-
-
-def document_types(*, on: date) -> list[tuple[str, str]]:
-    return [(rule["document_type"], rule.get("name") or rule["document_type"])
-            for rule in delegation_rules(on=on)]
-
-
-def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Person | None:
-    """Where the delegation rules end the line: the nearest head, up the drafter's units,
-    holding the position that gives final approval for this document type."""
-    final = {r["document_type"]: r["final_position"] for r in delegation_rules(on=on)}
-    position = final.get(document_type)
+def head_with_position(*, drafter: Person, position: str) -> Person | None:
+    """The nearest active head, up the drafter's units, holding ``position`` (a code)."""
     unit = drafter.unit
     while unit is not None and position:
         head = unit.head
@@ -109,6 +96,69 @@ def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Perso
             return head
         unit = unit.parent
     return None
+
+
+def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Person | None:
+    """Where the delegation rules end the line: the nearest head, up the drafter's units,
+    holding the position that gives final approval for this document type."""
+    final = {r["document_type"]: r["final_position"] for r in delegation_rules(on=on)}
+    return head_with_position(drafter=drafter, position=final.get(document_type, ""))
+
+
+def line_templates(*, on: date) -> list[dict]:
+    """결재선 템플릿 in force: [{document_type, name, steps: [{role, position|unit}]}, ...]."""
+    policy = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=on)
+    return policy.data["templates"] if policy else []
+
+
+@dataclass(frozen=True)
+class TemplateLine:
+    """A template resolved for one drafter: the people it names and the boxes nobody holds."""
+
+    reviewers: list[Person]
+    cooperators: list[Person]
+    approver: Person | None
+    unfilled: list[str]
+
+
+def template_line(*, drafter: Person, template: dict, on: date) -> TemplateLine:
+    """Fill a template's boxes: reviewers and the approver are the nearest heads up the
+    drafter's units with the named position, co-operators the heads of the named units; the
+    delegation rules, when they name someone, decide the approver."""
+    positions = dict(Position.objects.values_list("code", "name"))
+    units = {u.code: u for u in Unit.objects.filter(
+        code__in=[s["unit"] for s in template["steps"] if s.get("unit")]).select_related("head")}
+    chosen: dict[str, list[Person]] = {"reviewer": [], "cooperator": [], "approver": []}
+    unfilled = []
+    for step in template["steps"]:
+        if step.get("unit"):
+            unit = units.get(step["unit"])
+            person = unit.head if unit and unit.head and unit.head.is_active else None
+            label = unit.name if unit else step["unit"]
+        else:
+            person = head_with_position(drafter=drafter, position=step.get("position", ""))
+            label = positions.get(step.get("position"), step.get("position", ""))
+        if person is None or person.pk == drafter.pk:
+            unfilled.append(label)
+        else:
+            chosen[step["role"]].append(person)
+    delegated = proposed_approver(drafter=drafter, document_type=template["document_type"],
+                                  on=on)
+    approver = delegated or next(iter(chosen["approver"]), None)
+    # A head found twice (e.g. a 과장 who is also the approver) keeps only the later box.
+    taken = {approver.pk} if approver else set()
+    cooperators = _once(chosen["cooperator"], taken)
+    reviewers = _once(chosen["reviewer"], taken)
+    return TemplateLine(reviewers, cooperators, approver, unfilled)
+
+
+def _once(people: list[Person], taken: set[int]) -> list[Person]:
+    kept = []
+    for person in people:
+        if person.pk not in taken:
+            taken.add(person.pk)
+            kept.append(person)
+    return kept
 
 
 def document_list(*, person: Person, box: str, query: str = "", since: date | None = None,

@@ -28,9 +28,10 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
-from core.approvals.selectors import absent_people_acted_for, delegation_rules
+from core.approvals.selectors import absent_people_acted_for
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
+from core.policies.selectors import delegation_rules
 
 MAX_BODY_CHARS = 200_000
 MAX_ATTACHMENTS = 10

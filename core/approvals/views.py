@@ -16,6 +16,7 @@ from core.approvals import selectors, services
 from core.approvals.forms import AbsenceForm, ActForm, CirculateForm, DraftForm
 from core.approvals.models import DocumentRecipient, SignMark, StepStatus
 from core.audit.services import Origin
+from core.policies.selectors import document_types
 from core.portal.access import current_person, person_passes
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
@@ -48,23 +49,53 @@ def boxes(request):
 @staff_only
 @require_http_methods(["GET", "POST"])
 def draft(request):
+    """Draft and submit; "결재선 불러오기" refills the line from a template, keeping the text."""
     person = current_person(request)
     today = timezone.localdate()
-    kind = request.POST.get("document_type") or request.GET.get("type") or "general"
-    proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
-    form = DraftForm(request.POST or None, request.FILES or None,
-                     initial={"approver": proposed, "document_type": kind},
-                     document_types=selectors.document_types(on=today))
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = _draft_and_submit(form, person, Origin.from_request(request))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("결재를 올렸습니다."))
-            return redirect("approvals:document", pk=document.pk)
-    return render(request, "approvals/draft.html", {"form": form, "proposed": proposed},
-                  status=400 if form.errors else 200)
+    templates = selectors.line_templates(on=today)
+    options = {"document_types": document_types(on=today), "templates": templates}
+    if request.method == "POST" and "apply_template" not in request.POST:
+        form = DraftForm(request.POST, request.FILES, **options)
+        if form.is_valid():
+            try:
+                document = _draft_and_submit(form, person, Origin.from_request(request))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("결재를 올렸습니다."))
+                return redirect("approvals:document", pk=document.pk)
+        return render(request, "approvals/draft.html", {"form": form},
+                      status=400 if form.errors else 200)
+    initial, line = _template_initial(request, person, templates, today)
+    proposed = selectors.proposed_approver(drafter=person, document_type=initial["document_type"],
+                                           on=today)
+    return render(request, "approvals/draft.html", {
+        "form": DraftForm(initial=initial, **options), "line": line, "proposed": proposed,
+        "files_dropped": bool(request.FILES)})
+
+
+def _template_initial(request, person, templates: list[dict], today):
+    """The form's starting values: what was typed (when a template is applied to a draft in
+    progress) and the line the chosen template, or the first one for the type, fills in."""
+    typed = {key: values if key in DraftForm.MULTIPLE else values[0]
+             for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    kind = typed.get("document_type") or request.GET.get("type") or "general"
+    choice = typed.get("line_template", "")
+    if choice.isdigit() and int(choice) < len(templates):
+        template = templates[int(choice)]
+        kind = template["document_type"]
+    elif typed:  # "직접 지정": the line stays as typed
+        return {**typed, "document_type": kind}, None
+    else:
+        choice, template = next(((str(i), t) for i, t in enumerate(templates)
+                                 if t["document_type"] == kind), ("", None))
+    if template is None:
+        approver = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
+        return {**typed, "document_type": kind, "approver": approver}, None
+    line = selectors.template_line(drafter=person, template=template, on=today)
+    return {**typed, "document_type": kind, "line_template": choice,
+            "reviewers": line.reviewers, "cooperators": line.cooperators,
+            "approver": line.approver}, line
 
 
 def _draft_and_submit(form: DraftForm, person, origin: Origin):
@@ -244,8 +275,10 @@ def redraft(request, pk: int):
     if found.status not in services.EDITABLE:
         messages.error(request, _("진행 중이거나 완료된 문서는 고칠 수 없습니다."))
         return redirect("approvals:document", pk=pk)
+    today = timezone.localdate()
     form = DraftForm(request.POST or None, initial=_previous_draft(found),
-                     document_types=selectors.document_types(on=timezone.localdate()))
+                     document_types=document_types(on=today),
+                     templates=selectors.line_templates(on=today))
     if request.method == "POST" and form.is_valid():
         origin, data = Origin.from_request(request), form.cleaned_data
         try:

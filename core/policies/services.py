@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
-from core.org.models import Position
+from core.org.models import Position, Unit
 from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import policy_in_force
 
@@ -36,3 +36,43 @@ def delegation_rules_update(*, final_positions: dict[str, str], effective_from: 
         audit_record(actor=actor, action="policies.delegation_updated", target=policy,
                      origin=origin, changes={"rules": [current.data["rules"], rules]})
     return policy
+
+
+def line_templates_update(*, templates: list[dict], effective_from: date, actor,
+                          origin: Origin = COMMAND_ORIGIN) -> Policy:
+    """Issue a new version of the approval-line templates (결재선 템플릿). Each template names
+    a document type and its boxes in order: reviewers and the approver by position (filled
+    with the drafter's nearest heads), co-operators by unit (filled with the unit's head)."""
+    current = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=effective_from)
+    for template in templates:
+        _check_line_template(template)
+    with transaction.atomic():
+        if Policy.objects.filter(kind=PolicyKind.APPROVAL_LINES,
+                                 effective_from=effective_from).exists():
+            raise ValidationError({"effective_from": _(
+                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
+        policy = Policy.objects.create(
+            kind=PolicyKind.APPROVAL_LINES, effective_from=effective_from,
+            data={"templates": templates}, source=current.source if current else "",
+            standard_model_version=current.standard_model_version if current else "")
+        audit_record(actor=actor, action="policies.line_templates_updated", target=policy,
+                     origin=origin, changes={"templates": [
+                         current.data["templates"] if current else [], templates]})
+    return policy
+
+
+def _check_line_template(template: dict) -> None:
+    name = template.get("name", "").strip()
+    steps = template.get("steps", [])
+    if not name or not template.get("document_type"):
+        raise ValidationError(_("템플릿마다 이름과 문서 유형을 지정하세요."))
+    if not steps or steps[-1].get("role") != "approver" or not steps[-1].get("position"):
+        raise ValidationError(_("'%(name)s' 템플릿의 마지막 칸은 결재권자 직위여야 합니다.")
+                              % {"name": name})
+    positions = set(Position.objects.values_list("code", flat=True))
+    units = set(Unit.objects.filter(is_active=True).values_list("code", flat=True))
+    for step in steps:
+        known = step.get("unit") in units if step.get("unit") else step.get("position") in positions
+        if not known:
+            raise ValidationError(_("'%(name)s' 템플릿에 알 수 없는 직위나 부서가 있습니다.")
+                                  % {"name": name})

@@ -6,4 +6,5 @@ app_name = "policies"
 urlpatterns = [
     path("", views.rules, name="rules"),
     path("delegation/", views.delegation, name="delegation"),
+    path("lines/", views.line_templates, name="line_templates"),
 ]

@@ -1,39 +1,22 @@
 """The agency's rules: each in force with its source; agency admins edit delegation rules."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.audit.services import Origin
-from core.org.models import Position
+from core.org.models import Position, Unit
 from core.org.selectors import is_agency_admin
 from core.policies import services
+from core.policies.forms import DelegationForm, LineTemplateForm, LineTemplateFormSet, StartForm
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import policy_in_force
+from core.policies.selectors import document_types, policy_in_force
 from core.portal.access import person_passes
 
 admin_only = person_passes(is_agency_admin)
-
-
-class DelegationForm(forms.Form):
-    effective_from = forms.DateField(label=gettext_lazy("적용 시작일"),
-                                     widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, rules: list[dict], **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(p.code, p.name) for p in Position.objects.all()]
-        for rule in rules:
-            self.fields[rule["document_type"]] = forms.ChoiceField(
-                label=rule.get("name") or rule["document_type"], choices=choices,
-                initial=rule["final_position"])
-
-    def final_positions(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "effective_from"}
 
 
 @admin_only
@@ -65,3 +48,34 @@ def delegation(request):
             return redirect("policies:rules")
     return render(request, "policies/delegation.html", {"form": form, "current": current},
                   status=400 if form.errors else 200)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def line_templates(request):
+    """Edit the approval-line templates offered in the draft form, as a new dated version."""
+    today = timezone.localdate()
+    current = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=today)
+    options = {"document_types": document_types(on=today),
+               "positions": [(p.code, p.name) for p in Position.objects.all()],
+               "units": [(u.code, u.name) for u in Unit.objects.filter(is_active=True)]}
+    formset = LineTemplateFormSet(
+        request.POST or None, form_kwargs=options, prefix="templates",
+        initial=[LineTemplateForm.initial_from(t) for t in current.data["templates"]]
+        if current else [])
+    start = StartForm(request.POST or None, initial={"effective_from": today})
+    if request.method == "POST" and formset.is_valid() and start.is_valid():
+        kept = [form.template() for form in formset.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        try:
+            services.line_templates_update(
+                templates=kept, effective_from=start.cleaned_data["effective_from"],
+                actor=request.user, origin=Origin.from_request(request))
+        except ValidationError as error:
+            start.add_error(None, error)
+        else:
+            messages.success(request, _("결재선 템플릿 새 버전을 저장했습니다."))
+            return redirect("policies:rules")
+    failed = request.method == "POST"
+    return render(request, "policies/line_templates.html", {
+        "formset": formset, "start": start, "current": current}, status=400 if failed else 200)
