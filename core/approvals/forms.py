@@ -121,3 +121,13 @@ class CirculateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = active_people()
+
+
+class ReviseForm(forms.Form):
+    title = forms.CharField(label=_("제목"), max_length=200)
+    body = forms.CharField(label=_("본문"), widget=forms.Textarea(attrs={"rows": 12}),
+                           max_length=MAX_BODY_CHARS)
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(label=_("건너뛰는 사유"), max_length=500)

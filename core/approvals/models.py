@@ -88,6 +88,7 @@ class StepStatus(models.TextChoices):
     HELD = "held", _("보류")
     APPROVED = "approved", _("승인")
     RETURNED = "returned", _("반려")
+    SKIPPED = "skipped", _("건너뜀")
 
 
 class SignMark(models.TextChoices):
@@ -110,6 +111,9 @@ class ApprovalStep(models.Model):
     sign_mark = models.CharField(_("서명 구분"), max_length=10, choices=SignMark.choices,
                                  blank=True, default=SignMark.NONE)
     opinion = models.TextField(_("의견"), blank=True)
+    # A reviewer who disagrees may rewrite the draft itself; like an opinion, it is marked
+    # "(의견 있음)" in their box.
+    revised = models.BooleanField(_("직접 수정"), default=False)
     acted_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
     # 대결: the acting official who signed in the absent person's place, and when the absent
     # person acknowledged it afterwards (후결).
@@ -127,6 +131,11 @@ class ApprovalStep(models.Model):
     def __str__(self) -> str:
         return f"{self.document_id}:{self.order} {self.person}"
 
+    @property
+    def has_opinion(self) -> bool:
+        """(의견 있음): the signer approved with an opinion or rewrote the draft."""
+        return self.revised or bool(self.opinion and self.status == StepStatus.APPROVED)
+
 
 class ActionKind(models.TextChoices):
     SUBMITTED = "submitted", _("상신")
@@ -138,6 +147,8 @@ class ActionKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("후결")
     RECEIVED = "received", _("접수")
     CIRCULATED = "circulated", _("공람 지정")
+    REVISED = "revised", _("검토자 수정")
+    SKIPPED = "skipped", _("검토 건너뜀")
 
 
 class DocumentAction(models.Model):

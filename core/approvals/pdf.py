@@ -16,7 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from core.approvals import selectors, services
-from core.approvals.models import ApprovalStep, Document, StepRole
+from core.approvals.models import ApprovalStep, Document, StepRole, StepStatus
 from core.portal.access import current_person, person_passes
 
 staff_only = person_passes(lambda person: person is not None and person.is_active)
@@ -54,13 +54,17 @@ class SignBox:
 
 def _box(step: ApprovalStep) -> SignBox:
     signed = step.status == "approved"
+    role = step.get_role_display()
+    status = "" if signed or step.status == "waiting" else step.get_status_display()
+    if step.status == StepStatus.SKIPPED:  # the reason shows in the skipped box
+        status = f"{status}: {step.opinion}"
     return SignBox(
-        role=step.get_role_display(), position=str(step.person.position or ""),
+        role=f"{role} ({_('의견 있음')})" if step.has_opinion else role,
+        position=str(step.person.position or ""),
         name=step.acted_by.name if signed and step.acted_by_id else step.person.name,
         mark=step.get_sign_mark_display() if signed and step.sign_mark else "",
         absent_name=step.person.name if signed and step.acted_by_id else "",
-        signed_on=step.acted_at if signed else None,
-        status="" if signed or step.status == "waiting" else step.get_status_display())
+        signed_on=step.acted_at if signed else None, status=status)
 
 
 def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:

@@ -82,7 +82,8 @@ def document_for(*, person: Person, pk: int) -> Document | None:
     return (visible_documents(person=person)
             .select_related("drafter__position", "handling_unit")
             .prefetch_related("steps__person__position", "steps__acted_by", "actions__actor",
-                              "recipients__unit", "circulations__person", "attachments")
+                              "recipients__unit", "circulations__person", "attachments",
+                              "versions")
             .filter(pk=pk).first())
 
 

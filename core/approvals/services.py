@@ -242,7 +242,8 @@ def _signs_by_delegation(document: Document, approver: Person) -> bool:
 
 def _open_next_turn(document: Document, order: int) -> bool:
     """Open the next boxes once every box of this order has approved; False when none left."""
-    if document.steps.filter(order=order).exclude(status=StepStatus.APPROVED).exists():
+    done = [StepStatus.APPROVED, StepStatus.SKIPPED]
+    if document.steps.filter(order=order).exclude(status__in=done).exists():
         return True
     following = document.steps.filter(order__gt=order).order_by("order").first()
     if following is None:
@@ -316,7 +317,9 @@ def document_withdraw(*, document: Document, actor: Person,
         document = _lock_open(document)
         if document.drafter_id != actor.pk:
             raise ValidationError(_("기안자만 회수할 수 있습니다."))
-        if document.steps.exclude(status__in=[StepStatus.PENDING, StepStatus.WAITING]).exists():
+        acted = document.steps.exclude(
+            status__in=[StepStatus.PENDING, StepStatus.WAITING, StepStatus.SKIPPED])
+        if acted.exists() or document.steps.filter(revised=True).exists():
             raise AlreadyHandled
         document.status = DocumentStatus.WITHDRAWN
         document.save(update_fields=["status"])
@@ -427,4 +430,49 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
         document.save(update_fields=["title", "body"])
         audit_record(actor=actor, action="approvals.document_edited", target=document,
                      origin=origin)
+    return document
+
+
+def step_revise(*, document: Document, actor: Person, title: str, body: str,
+                origin: Origin = COMMAND_ORIGIN) -> Document:
+    """A reviewer who disagrees rewrites the draft at their turn (검토자의 직접 수정); the text
+    becomes a new version, the earlier one is kept, and their box shows "(의견 있음)". A
+    co-operator may only write an opinion."""
+    if not title.strip():
+        raise ValidationError({"title": _("제목을 입력하세요.")})
+    body = _clean_body(body)
+    with transaction.atomic():
+        document = _lock_open(document)
+        step = _my_turn(document, actor)
+        if step.role != StepRole.REVIEWER:
+            raise ValidationError(_("기안문은 검토자만 직접 고칠 수 있습니다. 의견으로 남기세요."))
+        document.version += 1
+        document.title, document.body = title.strip(), body
+        document.save(update_fields=["title", "body", "version"])
+        DocumentVersion.objects.create(document=document, version=document.version,
+                                       title=document.title, body=document.body)
+        step.revised = True
+        step.save(update_fields=["revised"])
+        _record(document, actor, ActionKind.REVISED, origin)
+    return document
+
+
+def step_skip(*, document: Document, actor: Person, reason: str,
+              origin: Origin = COMMAND_ORIGIN) -> Document:
+    """The drafter passes over a reviewer who cannot review (e.g. travelling) at their turn;
+    the reason is shown in the reviewer's box and the next box opens."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("건너뛰는 사유를 입력하세요.")})
+    with transaction.atomic():
+        document = _lock_open(document)
+        if document.drafter_id != actor.pk:
+            raise ValidationError(_("기안자만 검토자를 건너뛸 수 있습니다."))
+        step = (document.steps.select_related("person")
+                .filter(status=StepStatus.PENDING, role=StepRole.REVIEWER).first())
+        if step is None:
+            raise ValidationError(_("지금 건너뛸 수 있는 검토자가 없습니다."))
+        step.status, step.opinion, step.acted_at = StepStatus.SKIPPED, reason, timezone.now()
+        step.save(update_fields=["status", "opinion", "acted_at"])
+        _open_next_turn(document, step.order)  # the approver comes last: a next box exists
+        _record(document, actor, ActionKind.SKIPPED, origin, f"{step.person.name}: {reason}")
     return document

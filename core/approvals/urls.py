@@ -15,5 +15,7 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/receive/<int:recipient_pk>/", views.receive, name="receive"),
     path("<int:pk>/circulate/", views.circulate, name="circulate"),
+    path("<int:pk>/revise/", views.revise, name="revise"),
+    path("<int:pk>/skip/", views.skip, name="skip"),
     path("absences/", views.absences, name="absences"),
 ]

@@ -13,8 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
-from core.approvals.forms import AbsenceForm, ActForm, CirculateForm, DraftForm
-from core.approvals.models import DocumentRecipient, SignMark, StepStatus
+from core.approvals.forms import (
+    AbsenceForm,
+    ActForm,
+    CirculateForm,
+    DraftForm,
+    ReviseForm,
+    SkipForm,
+)
+from core.approvals.models import DocumentRecipient, SignMark, StepRole, StepStatus
 from core.audit.services import Origin
 from core.policies.selectors import document_types
 from core.portal.access import current_person, person_passes
@@ -121,12 +128,16 @@ def document(request, pk: int):
     steps, signers = found.steps.all(), selectors.signers_for(person)
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
-    my_turn = any(s.person_id in signers and s.status in (StepStatus.PENDING, StepStatus.HELD)
-                  for s in steps)
+    my_step = next((s for s in steps if s.person_id in signers
+                    and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
+    skippable = found.drafter_id == person.pk and found.status in services.OPEN and any(
+        s.role == StepRole.REVIEWER and s.status == StepStatus.PENDING for s in steps)
     to_acknowledge = any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
-        "document": found, "my_turn": my_turn, "act_form": ActForm(),
+        "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
+        "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
+        "skip_form": SkipForm() if skippable else None,
         "to_acknowledge": to_acknowledge, "circulate_form": CirculateForm(),
         "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
                        and r.dispatched_at and not r.received_at],
@@ -306,6 +317,45 @@ def _previous_draft(document) -> dict:
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),
         "recipient_units": [r.unit_id for r in document.recipients.all() if r.unit_id],
     }
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def revise(request, pk: int):
+    """A reviewer rewrites the draft at their turn; it goes on up the line as a new version."""
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    form = ReviseForm(request.POST or None, initial={"title": found.title, "body": found.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_revise(document=found, actor=person, origin=Origin.from_request(request),
+                                 **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("기안문을 고쳤습니다. 검토를 마치려면 승인하세요."))
+            return redirect("approvals:document", pk=pk)
+    return render(request, "approvals/revise.html", {"form": form, "document": found},
+                  status=400 if form.errors else 200)
+
+
+@staff_only
+@require_POST
+def skip(request, pk: int):
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
+    if found is None:
+        raise Http404
+    try:
+        services.step_skip(document=found, actor=person, origin=Origin.from_request(request),
+                           reason=request.POST.get("reason", "")[:500])
+    except ValidationError as error:
+        _refusals(request, error)
+    else:
+        messages.success(request, _("검토자를 건너뛰었습니다."))
+    return redirect("approvals:document", pk=pk)
 
 
 @staff_only
