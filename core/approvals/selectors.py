@@ -16,7 +16,8 @@ from core.approvals.models import (
     SignMark,
     StepStatus,
 )
-from core.org.models import Person, Position, Unit
+from core.org.models import Person, Position, RoleCode, Unit
+from core.org.selectors import role_codes
 from core.policies.models import PolicyKind
 from core.policies.selectors import delegation_rules, policy_in_force
 
@@ -52,9 +53,9 @@ def after_the_fact_queue(*, person: Person) -> QuerySet[Document]:
     return Document.objects.filter(Exists(proxied))
 
 
-def visible_documents(*, person: Person) -> QuerySet[Document]:
-    """Documents the person drafted, stands on the line of, or signed as acting official;
-    nobody else reads them."""
+def involved_documents(*, person: Person) -> QuerySet[Document]:
+    """Documents the person drafted, stands on the line of, signed as acting official,
+    received in their unit or had circulated to them."""
     on_line = ApprovalStep.objects.filter(Q(person=person) | Q(acted_by=person),
                                           document=OuterRef("pk"))
     received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,
@@ -63,6 +64,19 @@ def visible_documents(*, person: Person) -> QuerySet[Document]:
     return Document.objects.filter(Exists(on_line) | Q(drafter=person) | Exists(received)
                                    | Exists(circulated)
                                    | Q(pk__in=approval_queue(person=person).values("pk")))
+
+
+def reads_all_documents(person: Person) -> bool:
+    """Those the agency grants the records officer role read every submitted document."""
+    return RoleCode.RECORDS_OFFICER in role_codes(person)
+
+
+def visible_documents(*, person: Person) -> QuerySet[Document]:
+    """The documents the person may read: those they are involved in; nobody else reads
+    them, except records officers."""
+    if reads_all_documents(person):
+        return Document.objects.exclude(status=DocumentStatus.DRAFT)
+    return involved_documents(person=person)
 
 
 def unit_inbox(*, person: Person) -> QuerySet[Document]:
@@ -169,7 +183,7 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         "queue": lambda: approval_queue(person=person),
         "progress": lambda: Document.objects.filter(
             drafter=person, status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD]),
-        "done": lambda: visible_documents(person=person).filter(status=DocumentStatus.APPROVED),
+        "done": lambda: involved_documents(person=person).filter(status=DocumentStatus.APPROVED),
         "returned": lambda: Document.objects.filter(drafter=person,
                                                     status=DocumentStatus.RETURNED),
         "drafts": lambda: Document.objects.filter(
@@ -177,6 +191,8 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         "after": lambda: after_the_fact_queue(person=person),
         "inbox": lambda: unit_inbox(person=person),
         "circulated": lambda: circulation_box(person=person),
+        "all": lambda: (visible_documents(person=person) if reads_all_documents(person)
+                        else Document.objects.none()),
     }
     documents = (boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
                  .defer("body"))

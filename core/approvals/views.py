@@ -30,6 +30,7 @@ BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy(
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
          ("drafts", gettext_lazy("임시 저장·회수")), ("after", gettext_lazy("후결")),
          ("inbox", gettext_lazy("수신")), ("circulated", gettext_lazy("공람"))]
+ALL_BOX = ("all", gettext_lazy("전체 문서"))  # records officers only
 staff_only = person_passes(lambda person: person is not None and person.is_active)
 
 
@@ -48,8 +49,9 @@ def boxes(request):
                "until": _date(request, "until"), "ordering": request.GET.get("sort", "")}
     documents = selectors.document_list(person=person, box=box, **filters)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
+    shown = BOXES + ([ALL_BOX] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
-        "page": page, "box": box, "boxes": BOXES, "filters": filters,
+        "page": page, "box": box, "boxes": shown, "filters": filters,
         "querystring": request.GET.copy()})
 
 

@@ -11,6 +11,8 @@ class RoleCode(models.TextChoices):
     UNIT_HEAD = "unit_head", _("부서장")
     HR_OFFICER = "hr_officer", _("인사담당자")
     AGENCY_ADMIN = "agency_admin", _("기관 관리자")
+    # Granted by the agency to those who must read every document (기록물관리, 감사).
+    RECORDS_OFFICER = "records_officer", _("기록물 열람 담당자")
 
 
 class Grade(models.Model):

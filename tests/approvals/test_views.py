@@ -145,3 +145,29 @@ def test_searching_by_document_number_finds_the_document(division_head):
     found = head.get("/approvals/", {"box": "done", "q": "혁신기획과-1"}).content.decode()
     missing = head.get("/approvals/", {"box": "done", "q": "혁신기획과-2"}).content.decode()
     assert "민원 처리 개선 계획" in found and "민원 처리 개선 계획" not in missing
+
+
+def test_a_records_officer_the_agency_appoints_reads_every_submitted_document(division_head):
+    people = division_head
+    _draft(agency_client("alpha", people.staff.user), people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    officer = agency_client("alpha", people.other.user)
+    assert officer.get(f"/approvals/{document.pk}/").status_code == 404
+
+    admin = agency_client("alpha", people.admin.user)
+    admin.post(f"/org/people/{people.other.pk}/roles/",
+               {"roles": ["staff", "records_officer"]})
+    assert officer.get(f"/approvals/{document.pk}/").status_code == 200
+    everything = officer.get("/approvals/?box=all").content.decode()
+    assert "민원 처리 개선 계획" in everything
+    # Reading is not acting: the officer has no turn and their own boxes stay their own.
+    assert officer.post(f"/approvals/{document.pk}/act/",
+                        {"decision": "approve"}).status_code == 302
+    with schema_context("alpha"):
+        assert Document.objects.get().status == DocumentStatus.IN_PROGRESS
+    for signer in (people.hr, people.head):
+        agency_client("alpha", signer.user).post(f"/approvals/{document.pk}/act/",
+                                                 {"decision": "approve"})
+    assert "민원 처리 개선 계획" not in officer.get("/approvals/?box=done").content.decode()
+    assert "민원 처리 개선 계획" in officer.get("/approvals/?box=all").content.decode()
