@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from core.schedules.deadlines import Deadline
 from core.schedules.models import Entry, Scope
 
 PRODID = "-//Harmony//Schedules 1.0//KO"
@@ -33,8 +34,21 @@ def _event(entry: Entry, uid_domain: str, stamp: datetime) -> Event:
     return event
 
 
-def calendar_bytes(entries: Iterable[Entry], *, name: str, uid_domain: str) -> bytes:
-    """Return the iCalendar text of ``entries`` (UTF-8, CRLF line ends)."""
+def _deadline_event(deadline: Deadline, uid_domain: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{deadline.kind}-{deadline.pk}@{uid_domain}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", deadline.day)
+    event.add("dtend", deadline.day + timedelta(days=1))
+    event.add("summary", f"[{deadline.label}] {deadline.title}")
+    event.add("class", "PRIVATE")
+    event.add("transp", "TRANSPARENT")  # a due date does not make the person busy
+    return event
+
+
+def calendar_bytes(entries: Iterable[Entry], *, deadlines: Iterable[Deadline] = (), name: str,
+                   uid_domain: str) -> bytes:
+    """Return the iCalendar text of ``entries`` and ``deadlines`` (UTF-8, CRLF line ends)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -45,4 +59,6 @@ def calendar_bytes(entries: Iterable[Entry], *, name: str, uid_domain: str) -> b
     stamp = datetime.now(UTC).replace(microsecond=0)
     for entry in entries:
         cal.add_component(_event(entry, uid_domain, stamp))
+    for deadline in deadlines:
+        cal.add_component(_deadline_event(deadline, uid_domain, stamp))
     return cal.to_ical()

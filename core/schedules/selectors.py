@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from core.org.models import Person
 from core.org.selectors import is_agency_admin
+from core.schedules.deadlines import Deadline, deadlines_between
 from core.schedules.models import KST, Entry, FeedToken, Scope
 
 # The calendar filter tabs: 내 일정 / 부서 일정 / 기관 일정 map onto scopes.
@@ -98,9 +99,11 @@ class Day:
     date: date
     in_month: bool = True
     entries: list[Entry] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
 
-def _days(first: date, count: int, entries: list[Entry], month: int | None = None) -> list[Day]:
+def _days(first: date, count: int, entries: list[Entry], deadlines: list[Deadline],
+          month: int | None = None) -> list[Day]:
     days = [Day(first + timedelta(days=n)) for n in range(count)]
     for day in days:
         day.in_month = month is None or day.date.month == month
@@ -108,6 +111,8 @@ def _days(first: date, count: int, entries: list[Entry], month: int | None = Non
         for day in days:
             if entry.first_day <= day.date <= entry.last_day:
                 day.entries.append(entry)
+    for deadline in deadlines:
+        days[(deadline.day - first).days].deadlines.append(deadline)
     return days
 
 
@@ -116,20 +121,34 @@ def week_start(day: date) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
+def _period(person: Person | None, first: date, count: int, scope: str):
+    """The entries and, on the person's own calendar views, their deadlines."""
+    last = first + timedelta(days=count - 1)
+    entries = list(entries_between(person, day_start(first), day_start(last + timedelta(days=1)),
+                                   scope))
+    own = _active(person) and scope in ("", Scope.PERSONAL)
+    return entries, deadlines_between(person, first, last) if own else []
+
+
 def month_grid(person: Person | None, year: int, month: int,
                scope: str = "") -> tuple[list[list[Day]], int]:
-    """Return the month's weeks (Sunday first) with each day's entries, and the entry count."""
+    """Return the month's weeks (Sunday first) with each day's entries and deadlines, and
+    how many there are."""
     weeks = calendar.Calendar(firstweekday=calendar.SUNDAY).monthdatescalendar(year, month)
     first, count = weeks[0][0], 7 * len(weeks)
-    entries = list(entries_between(person, day_start(first),
-                                   day_start(first + timedelta(days=count)), scope))
-    days = _days(first, count, entries, month)
-    return [days[n:n + 7] for n in range(0, count, 7)], len(entries)
+    entries, deadlines = _period(person, first, count, scope)
+    days = _days(first, count, entries, deadlines, month)
+    return [days[n:n + 7] for n in range(0, count, 7)], len(entries) + len(deadlines)
 
 
 def week_days(person: Person | None, anchor: date, scope: str = "") -> tuple[list[Day], int]:
     """Return the seven days (Sunday to Saturday) around ``anchor`` with their entries."""
     first = week_start(anchor)
-    entries = list(entries_between(person, day_start(first),
-                                   day_start(first + timedelta(days=7)), scope))
-    return _days(first, 7, entries), len(entries)
+    entries, deadlines = _period(person, first, 7, scope)
+    return _days(first, 7, entries, deadlines), len(entries) + len(deadlines)
+
+
+def feed_deadlines(person: Person) -> list[Deadline]:
+    today = datetime.now(KST).date()
+    return deadlines_between(person, today - timedelta(days=FEED_PAST_DAYS),
+                             today + timedelta(days=FEED_FUTURE_DAYS))

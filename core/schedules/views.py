@@ -202,6 +202,7 @@ def feed(request, token: str):
     if person is None:
         raise Http404
     body = calendar_bytes(selectors.feed_entries(person),
+                          deadlines=selectors.feed_deadlines(person),
                           name=f"{request.tenant.name_ko} · {person.name}",
                           uid_domain=f"{request.tenant.schema_name}.harmony")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
