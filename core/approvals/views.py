@@ -25,6 +25,7 @@ from core.approvals.models import DocumentRecipient, SignMark, StepRole, StepSta
 from core.audit.services import Origin
 from core.policies.selectors import document_types
 from core.portal.access import current_person, person_passes
+from core.portal.feedback import flash_refused, form_refused
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
@@ -69,7 +70,7 @@ def draft(request):
             try:
                 document = _draft_and_submit(form, person, Origin.from_request(request))
             except ValidationError as error:
-                form.add_error(None, error)
+                form_refused(form, error)
             else:
                 messages.success(request, _("결재를 올렸습니다."))
                 return redirect("approvals:document", pk=document.pk)
@@ -169,8 +170,7 @@ def act(request, pk: int):
         else:
             services.step_hold(document=found, actor=person, reason=opinion, origin=origin)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_refused(request, error)
     else:
         messages.success(request, _("처리했습니다."))
     return redirect("approvals:document", pk=pk)
@@ -187,8 +187,7 @@ def withdraw(request, pk: int):
         services.document_withdraw(document=found, actor=person,
                                    origin=Origin.from_request(request))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_refused(request, error)
     else:
         messages.success(request, _("문서를 회수했습니다."))
     return redirect("approvals:document", pk=pk)
@@ -205,8 +204,7 @@ def acknowledge(request, pk: int):
         services.step_acknowledge(document=found, actor=person,
                                   origin=Origin.from_request(request))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_refused(request, error)
     else:
         messages.success(request, _("후결했습니다."))
     return redirect("approvals:document", pk=pk)
@@ -222,18 +220,13 @@ def absences(request):
             services.absence_register(actor=person, origin=Origin.from_request(request),
                                       **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("부재를 등록했습니다."))
             return redirect("approvals:absences")
     return render(request, "approvals/absences.html", {
         "form": form, "absences": selectors.absences_for(person=person)},
         status=400 if form.errors else 200)
-
-
-def _refusals(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @staff_only
@@ -248,7 +241,7 @@ def receive(request, pk: int, recipient_pk: int):
         recipient = services.receipt_register(recipient=recipient, actor=person,
                                               origin=Origin.from_request(request))
     except ValidationError as error:
-        _refusals(request, error)
+        flash_refused(request, error)
     else:
         messages.success(request, _("접수했습니다: %(number)s") % {
             "number": recipient.receipt_number})
@@ -271,7 +264,7 @@ def circulate(request, pk: int):
                                     deadline=form.cleaned_data["deadline"], actor=person,
                                     origin=Origin.from_request(request))
     except ValidationError as error:
-        _refusals(request, error)
+        flash_refused(request, error)
     else:
         messages.success(request, _("공람을 지정했습니다."))
     return redirect("approvals:document", pk=pk)
@@ -301,7 +294,7 @@ def redraft(request, pk: int):
                 services.document_submit(document=found, line=form.line(), actor=person,
                                          origin=origin)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("고친 문서를 다시 올렸습니다."))
             return redirect("approvals:document", pk=pk)
@@ -335,7 +328,7 @@ def revise(request, pk: int):
             services.step_revise(document=found, actor=person, origin=Origin.from_request(request),
                                  **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("기안문을 고쳤습니다. 검토를 마치려면 승인하세요."))
             return redirect("approvals:document", pk=pk)
@@ -354,7 +347,7 @@ def skip(request, pk: int):
         services.step_skip(document=found, actor=person, origin=Origin.from_request(request),
                            reason=request.POST.get("reason", "")[:500])
     except ValidationError as error:
-        _refusals(request, error)
+        flash_refused(request, error)
     else:
         messages.success(request, _("검토자를 건너뛰었습니다."))
     return redirect("approvals:document", pk=pk)

@@ -21,6 +21,7 @@ from core.org.forms import (
 )
 from core.org.models import Grade, Person, PersonStatus, Role, Unit
 from core.portal.access import current_person, person_passes
+from core.portal.feedback import form_refused
 
 manager_only = person_passes(selectors.can_manage_org)
 admin_only = person_passes(selectors.is_agency_admin)
@@ -28,11 +29,6 @@ admin_only = person_passes(selectors.is_agency_admin)
 
 def _int_or_none(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
-
-
-def _add_form_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def chart(request):
@@ -83,7 +79,7 @@ def person_new(request):
             person = services.person_create(actor=request.user, origin=Origin.from_request(request),
                                             **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("직원을 등록했습니다."))
             return redirect("org:person", pk=person.pk)
@@ -100,7 +96,7 @@ def person_edit(request, pk: int):
             services.person_update(person=person, actor=request.user,
                                    origin=Origin.from_request(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("직원 정보를 저장했습니다."))
             return redirect("org:person", pk=person.pk)
@@ -136,7 +132,7 @@ def unit_form(request, pk: int | None = None):
             else:
                 services.unit_create(actor=request.user, origin=origin, **form.cleaned_data)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("부서를 저장했습니다."))
             return redirect("org:chart")

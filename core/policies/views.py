@@ -15,6 +15,7 @@ from core.policies.forms import DelegationForm, LineTemplateForm, LineTemplateFo
 from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import document_types, policy_in_force
 from core.portal.access import person_passes
+from core.portal.feedback import form_refused
 
 admin_only = person_passes(is_agency_admin)
 
@@ -42,7 +43,7 @@ def delegation(request):
                 effective_from=form.cleaned_data["effective_from"],
                 actor=request.user, origin=Origin.from_request(request))
         except ValidationError as error:
-            form.add_error(None, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("위임전결규정 새 버전을 저장했습니다."))
             return redirect("policies:rules")
@@ -72,7 +73,7 @@ def line_templates(request):
                 templates=kept, effective_from=start.cleaned_data["effective_from"],
                 actor=request.user, origin=Origin.from_request(request))
         except ValidationError as error:
-            start.add_error(None, error)
+            form_refused(start, error)
         else:
             messages.success(request, _("결재선 템플릿 새 버전을 저장했습니다."))
             return redirect("policies:rules")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.audit.services import Origin
 from core.portal.access import current_person, person_passes
+from core.portal.feedback import form_refused
 from core.schedules import selectors, services
 from core.schedules.forms import EntryForm
 from core.schedules.ical import calendar_bytes
@@ -109,11 +110,6 @@ def _editable_or_403(request, pk: int) -> Entry:
     return entry
 
 
-def _add_form_errors(form, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @staff_only
 def entry_detail(request, pk: int):
     entry = _visible_or_404(request, pk)
@@ -132,7 +128,7 @@ def entry_new(request):
             entry = services.entry_create(actor=person, origin=Origin.from_request(request),
                                           **form.entry_fields())
         except ValidationError as error:
-            _add_form_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("일정을 등록했습니다."))
             return redirect(_url("schedules:month", entry.first_day))
@@ -153,7 +149,7 @@ def entry_edit(request, pk: int):
             services.entry_update(entry=entry, actor=person, origin=Origin.from_request(request),
                                   **form.entry_fields())
         except ValidationError as error:
-            _add_form_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("일정을 저장했습니다."))
             return redirect("schedules:entry", pk=entry.pk)

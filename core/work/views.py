@@ -14,6 +14,7 @@ from core.approvals.models import Document
 from core.audit.services import Origin
 from core.org.models import Unit
 from core.portal.access import current_person, person_passes
+from core.portal.feedback import flash_refused, form_refused
 from core.work import selectors, services
 from core.work.forms import (
     CompleteForm,
@@ -34,14 +35,6 @@ INSTRUCTION_BOXES = [("received", gettext_lazy("받은 지시")), ("issued", get
 
 def _int_or_none(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _task_or_404(request, pk: int):
@@ -84,7 +77,7 @@ def task_new(request):
             task = services.task_create(actor=person, origin=Origin.from_request(request),
                                         **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("과제를 등록했습니다."))
             return redirect("work:task", pk=task.pk)
@@ -105,7 +98,7 @@ def task_edit(request, pk: int):
             services.task_update(task=task, actor=person, origin=Origin.from_request(request),
                                  **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("과제를 저장했습니다."))
             return redirect("work:task", pk=task.pk)
@@ -139,7 +132,7 @@ def _act_on_card(request, pk: int, form, act, done_message: str, form_name: str)
         try:
             act(task, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, done_message)
             return redirect("work:task", pk=pk)
@@ -191,8 +184,7 @@ def task_unlink(request, pk: int, document_pk: int):
         services.task_unlink_document(task=task, document=document, actor=person,
                                       origin=Origin.from_request(request))
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_refused(request, error)
     else:
         messages.success(request, _("문서 연결을 해제했습니다."))
     return redirect("work:task", pk=pk)
@@ -236,7 +228,7 @@ def memo_new(request):
             memo = services.memo_send(actor=person, origin=Origin.from_request(request),
                                       **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("메모보고를 보냈습니다."))
             return redirect("work:memo", pk=memo.pk)
@@ -277,7 +269,7 @@ def memo_reply(request, pk: int):
             services.memo_reply(memo=memo, actor=person, origin=Origin.from_request(request),
                                 **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("답신을 보냈습니다."))
             return redirect("work:memo", pk=pk)
@@ -314,7 +306,7 @@ def instruction_new(request):
             instruction = services.instruction_issue(
                 actor=person, origin=Origin.from_request(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("지시사항을 내렸습니다."))
             return redirect("work:instruction", pk=instruction.pk)
@@ -357,7 +349,7 @@ def instruction_complete(request, pk: int):
                                           origin=Origin.from_request(request),
                                           **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_refused(form, error)
         else:
             messages.success(request, _("완료 처리했습니다."))
             return redirect("work:instruction", pk=pk)
