@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.approvals.models import AbsenceKind, Disclosure, StepRole
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
@@ -89,7 +90,9 @@ class DraftForm(forms.Form):
 
 
 class ActForm(forms.Form):
-    DECISIONS = [("approve", _("승인")), ("return", _("반려")), ("hold", _("보류"))]
+    DECISIONS = [("approve", pgettext_lazy("decision", "승인")),
+                 ("return", pgettext_lazy("decision", "반려")),
+                 ("hold", pgettext_lazy("decision", "보류"))]
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.RadioSelect, label=_("처리"))
     opinion = forms.CharField(label=_("의견·사유"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
@@ -30,7 +30,7 @@ from core.portal.feedback import flash_refused, form_refused
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
          ("drafts", gettext_lazy("임시 저장·회수")), ("after", gettext_lazy("후결")),
-         ("inbox", gettext_lazy("수신")), ("circulated", gettext_lazy("공람"))]
+         ("inbox", pgettext_lazy("box", "수신")), ("circulated", gettext_lazy("공람"))]
 ALL_BOX = ("all", gettext_lazy("전체 문서"))  # records officers only
 staff_only = person_passes(lambda person: person is not None and person.is_active)
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -75,7 +76,7 @@ def month(request):
                                         selectors.FILTERS.get(_filter_key(request), ""))
     context = _calendar_context(request, "month", first, (first - timedelta(days=1)).replace(
         day=1), (first + timedelta(days=32)).replace(day=1))
-    heading = _("%(year)d년 %(month)d월") % {"year": first.year, "month": first.month}
+    heading = date_format(first, "YEAR_MONTH_FORMAT")  # 2026년 11월 / November 2026
     return render(request, "schedules/month.html", {**context, "weeks": weeks, "count": count,
                                                     "heading": heading})
 
@@ -88,9 +89,7 @@ def week(request):
     context = _calendar_context(request, "week", start, start - timedelta(days=7),
                                 start + timedelta(days=7))
     last = start + timedelta(days=6)
-    heading = _("%(year)d년 %(month)d월 %(day)d일 – %(last_month)d월 %(last_day)d일") % {
-        "year": start.year, "month": start.month, "day": start.day,
-        "last_month": last.month, "last_day": last.day}
+    heading = f"{date_format(start, 'DATE_FORMAT')} – {date_format(last, 'MONTH_DAY_FORMAT')}"
     return render(request, "schedules/week.html", {
         **context, "rows": list(zip(WEEKDAYS, days, strict=True)), "count": count,
         "heading": heading})

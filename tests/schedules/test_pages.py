@@ -192,3 +192,10 @@ def test_the_month_uses_a_bounded_number_of_queries(alpha_people, entries,
                          starts_at=kst(2026, 5, day, 9), ends_at=kst(2026, 5, day, 10))
     with django_assert_max_num_queries(12):
         assert client.get("/schedules/", {"date": "2026-05-01"}).status_code == 200
+
+
+def test_english_headings_use_english_dates(alpha_people):
+    client = agency_client("alpha", alpha_people.staff.user)
+    client.cookies["django_language"] = "en"
+    page = client.get("/schedules/", {"date": "2026-05-12"}).content.decode()
+    assert "May 2026" in page and "2026년" not in page

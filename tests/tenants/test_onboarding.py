@@ -42,7 +42,7 @@ def test_central_staff_onboard_an_agency_and_its_admin_is_invited(
         assert not admin.user.has_usable_password()
         assert Grade.objects.filter(name="고위공무원단").exists()
         assert Grade.objects.count() == 10 and Position.objects.count() == 8
-        assert Role.objects.count() == 4
+        assert Role.objects.count() == 5
         assert Policy.objects.filter(kind="bonus").get().data["grades"][0]["rate"] == "172.5"
         assert AuditEvent.objects.filter(action="agency.onboarded").exists()
     assert AuditEvent.objects.filter(action="agency.onboarded", actor_id=central_user.pk).exists()
