@@ -177,7 +177,8 @@ def _once(people: list[Person], taken: set[int]) -> list[Person]:
 
 
 def document_list(*, person: Person, box: str, query: str = "", since: date | None = None,
-                  until: date | None = None, ordering: str = "-submitted_at") -> QuerySet:
+                  until: date | None = None, ordering: str = "-submitted_at",
+                  status: str = "") -> QuerySet:
     """The lists of the approval menu: 결재할 문서, 진행 중, 완료, 반려, 임시 저장."""
     boxes = {
         "queue": lambda: approval_queue(person=person),
@@ -198,6 +199,8 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
                  .defer("body"))
     if query:
         documents = documents.filter(_text_match(query))
+    if status in DocumentStatus.values:
+        documents = documents.filter(status=status)
     if since:
         documents = documents.filter(created_at__date__gte=since)
     if until:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.approvals import selectors, services
+from core.approvals.exports import documents_xlsx_response
 from core.approvals.forms import (
     AbsenceForm,
     ActForm,
@@ -21,7 +22,13 @@ from core.approvals.forms import (
     ReviseForm,
     SkipForm,
 )
-from core.approvals.models import DocumentRecipient, SignMark, StepRole, StepStatus
+from core.approvals.models import (
+    DocumentRecipient,
+    DocumentStatus,
+    SignMark,
+    StepRole,
+    StepStatus,
+)
 from core.audit.services import Origin
 from core.policies.selectors import document_types
 from core.portal.access import current_person, person_passes
@@ -47,12 +54,16 @@ def boxes(request):
     person = current_person(request)
     box = request.GET.get("box", "queue")
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
-               "until": _date(request, "until"), "ordering": request.GET.get("sort", "")}
+               "until": _date(request, "until"), "ordering": request.GET.get("sort", ""),
+               "status": request.GET.get("status", "")}
     documents = selectors.document_list(person=person, box=box, **filters)
+    if request.GET.get("format") == "xlsx":
+        return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
     shown = BOXES + ([ALL_BOX] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
         "page": page, "box": box, "boxes": shown, "filters": filters,
+        "statuses": DocumentStatus.choices,
         "querystring": request.GET.copy()})
 
 

@@ -1,7 +1,10 @@
 """The approval pages: draft with a line, see the queue, act on a turn, read the card."""
 
+import io
+
 import pytest
 from django_tenants.utils import schema_context
+from openpyxl import load_workbook
 
 from core.approvals.models import Document, DocumentStatus, SignMark
 from core.org.models import Position
@@ -171,3 +174,21 @@ def test_a_records_officer_the_agency_appoints_reads_every_submitted_document(di
                                                  {"decision": "approve"})
     assert "민원 처리 개선 계획" not in officer.get("/approvals/?box=done").content.decode()
     assert "민원 처리 개선 계획" in officer.get("/approvals/?box=all").content.decode()
+
+
+def test_a_box_filters_by_status_and_downloads_as_excel(division_head):
+    people = division_head
+    staff = agency_client("alpha", people.staff.user)
+    _draft(staff, people)
+    _draft(staff, people, title="예산 집행 계획")
+    with schema_context("alpha"):
+        held = Document.objects.get(title="예산 집행 계획")
+    agency_client("alpha", people.hr.user).post(f"/approvals/{held.pk}/act/",
+                                                {"decision": "hold", "opinion": "검토 중"})
+    page = staff.get("/approvals/", {"box": "progress", "status": "held"}).content.decode()
+    assert "예산 집행 계획" in page and "민원 처리 개선 계획" not in page
+
+    response = staff.get("/approvals/", {"box": "progress", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:2] == ("문서번호", "제목")
+    assert sorted(row[1] for row in rows[1:]) == ["민원 처리 개선 계획", "예산 집행 계획"]
