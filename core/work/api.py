@@ -1,7 +1,9 @@
-"""Work management API: task cards with progress reports, memo reports with read receipts."""
+"""Work management API: task cards with progress reports, memo reports with read receipts and
+replies, instructions tracked per assignee."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +15,10 @@ from core.org.models import Person, PersonStatus, Unit
 from core.org.selectors import person_for_user
 from core.work import selectors, services
 from core.work.models import (
+    AssignmentStatus,
     DecisionRecord,
+    Instruction,
+    InstructionAssignment,
     Memo,
     MemoRecipient,
     MemoReply,
@@ -131,6 +136,66 @@ class MemoCreateSerializer(serializers.Serializer):
                                               allow_null=True)
 
 
+class ReplyCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20_000, error_messages={
+        "required": _("답신 내용을 입력하세요."), "blank": _("답신 내용을 입력하세요.")})
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    assignee_name = serializers.CharField(source="assignee.name")
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InstructionAssignment
+        fields = ["assignee", "assignee_name", "status", "note", "done_at", "overdue"]
+
+    def get_overdue(self, assignment) -> bool:
+        return assignment.is_overdue()
+
+
+class InstructionSerializer(serializers.ModelSerializer):
+    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Instruction
+        fields = ["id", "title", "issuer", "issuer_name", "due_date", "task", "issued_at",
+                  "overdue", "assignments"]
+
+    def get_overdue(self, instruction) -> bool:
+        """지연: some assignee's part is still open after the due date."""
+        return any(part.is_overdue() for part in instruction.assignments.all())
+
+
+class InstructionDetailSerializer(InstructionSerializer):
+    class Meta(InstructionSerializer.Meta):
+        fields = [*InstructionSerializer.Meta.fields, "body"]
+
+
+class InstructionCreateSerializer(serializers.Serializer):
+    """The instruction form's fields and Korean messages; the service checks the rest."""
+
+    assignees = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE), many=True,
+        allow_empty=False, error_messages={"required": _("담당자를 한 명 이상 지정하세요."),
+                                           "empty": _("담당자를 한 명 이상 지정하세요.")})
+    title = serializers.CharField(max_length=200, error_messages={
+        "required": _("제목을 입력하세요."), "blank": _("제목을 입력하세요.")})
+    body = serializers.CharField(max_length=20_000, error_messages={
+        "required": _("지시 내용을 입력하세요."), "blank": _("지시 내용을 입력하세요.")})
+    due_date = serializers.DateField(error_messages={
+        "required": _("처리기한을 입력하세요."), "null": _("처리기한을 입력하세요."),
+        "invalid": _("처리기한을 날짜로 입력하세요.")})
+    task = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False,
+                                              allow_null=True)
+
+
+class CompleteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=20_000, error_messages={
+        "required": _("처리 결과를 입력하세요."), "blank": _("처리 결과를 입력하세요.")})
+
+
 def _refusal(error: DjangoValidationError) -> Response:
     return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -209,7 +274,8 @@ class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
 
 
 class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
-    """Memo reports (메모보고): the inbox and sent list; opening one records the receipt."""
+    """Memo reports (메모보고): the inbox and sent list; opening one records the receipt, as the
+    memo page does; its author and recipients reply."""
 
     serializer_class = MemoSerializer
     queryset = Memo.objects.none()
@@ -247,3 +313,82 @@ class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
         return Response(MemoDetailSerializer(selectors.memo_for(person=person,
                                                                 pk=memo.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReplyCreateSerializer, responses=ReplySerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        person = self._person()
+        memo = selectors.memo_for(person=person, pk=int(pk))
+        if memo is None:
+            raise NotFound
+        data = ReplyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reply = services.memo_reply(memo=memo, actor=person,
+                                        origin=Origin.from_request(request),
+                                        **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+
+class InstructionViewSet(_PersonMixin, viewsets.GenericViewSet):
+    """Instructions (지시사항): unit heads and admins issue them; their issuer and assignees
+    read them; each assignee completes their own part with a note."""
+
+    serializer_class = InstructionSerializer
+    queryset = Instruction.objects.none()
+
+    def _instruction(self, pk) -> Instruction:
+        found = selectors.instruction_for(person=self._person(), pk=int(pk))
+        if found is None:
+            raise NotFound
+        return found
+
+    @extend_schema(parameters=[
+        OpenApiParameter("role", str, enum=["issued", "assigned"]),
+        OpenApiParameter("status", str, enum=AssignmentStatus.values)])
+    def list(self, request):
+        params = request.query_params
+        instructions = selectors.instruction_list(person=self._person(),
+                                                  role=params.get("role", ""),
+                                                  status=params.get("status", ""))
+        page = self.paginate_queryset(instructions)
+        return self.get_paginated_response(InstructionSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(InstructionDetailSerializer(self._instruction(pk)).data)
+
+    @extend_schema(request=InstructionCreateSerializer, responses=InstructionDetailSerializer)
+    def create(self, request):
+        person = self._person()
+        # Refuse before reading the input, as the issuing page does.
+        if not selectors.can_issue_instructions(person):
+            raise PermissionDenied
+        data = InstructionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            instruction = services.instruction_issue(
+                actor=person, origin=Origin.from_request(request), **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(InstructionDetailSerializer(self._instruction(instruction.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CompleteSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        instruction, person = self._instruction(pk), self._person()
+        data = CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            assignment = services.instruction_complete(
+                instruction=instruction, actor=person, origin=Origin.from_request(request),
+                **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        return Response(AssignmentSerializer(assignment).data)

@@ -219,6 +219,28 @@ def instructions_issued(*, person: Person) -> QuerySet[Instruction]:
             .order_by("-issued_at", "-id"))
 
 
+def instruction_list(*, person: Person, role: str = "", status: str = "") -> QuerySet[Instruction]:
+    """Instructions the person issued or is assigned to, newest first, every assignee's part
+    loaded. ``role`` narrows to "issued" or "assigned"; ``status`` is read from the person's
+    side: their own part when assigned, whether anyone is still open when they issued it.
+    Unknown values filter nothing, as with the task list's sort order."""
+    if not is_member(person):
+        return Instruction.objects.none()
+    parts = InstructionAssignment.objects.filter(instruction=OuterRef("pk"))
+    mine = parts.filter(assignee=person)
+    issued, assigned = Q(issuer=person), Q(Exists(mine))
+    if status in AssignmentStatus.values:
+        anyone_open = Exists(parts.filter(status=AssignmentStatus.OPEN))
+        issued &= Q(anyone_open) if status == AssignmentStatus.OPEN else ~Q(anyone_open)
+        assigned = Q(Exists(mine.filter(status=status)))
+    scope = {"issued": issued, "assigned": assigned}.get(role, issued | assigned)
+    return (Instruction.objects.filter(scope).select_related("issuer")
+            .prefetch_related(Prefetch("assignments",
+                                       queryset=InstructionAssignment.objects.select_related(
+                                           "assignee")))
+            .order_by("-issued_at", "-id"))
+
+
 def instruction_for(*, person: Person, pk: int) -> Instruction | None:
     """Return the instruction if the person issued it or is one of its assignees."""
     if not is_member(person):

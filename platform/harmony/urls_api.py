@@ -16,6 +16,7 @@ router.register("schedules", schedules_api.EntryViewSet, basename="schedule")
 router.register("documents", approvals_api.DocumentViewSet, basename="document")
 router.register("tasks", work_api.TaskViewSet, basename="task")
 router.register("memos", work_api.MemoViewSet, basename="memo")
+router.register("instructions", work_api.InstructionViewSet, basename="instruction")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),
