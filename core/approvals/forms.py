@@ -56,16 +56,16 @@ class DraftForm(forms.Form):
         label=_("외부 수신처 (한 줄에 하나)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, document_types: list[tuple[str, str]], templates: list[dict],
-                 **kwargs):
+    def __init__(self, *args, drafter: Person, document_types: list[tuple[str, str]],
+                 templates: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document_type"].choices = document_types
         type_names = dict(document_types)
         self.fields["line_template"].choices = [("", _("직접 지정"))] + [
             (str(index), f"{template['name']} ({type_names.get(template['document_type'], '')})")
             for index, template in enumerate(templates)]
-        for name in ("reviewers", "cooperators", "approver"):
-            self.fields[name].queryset = active_people()
+        for name in ("reviewers", "cooperators", "approver"):  # the drafter signs as drafter
+            self.fields[name].queryset = active_people().exclude(pk=drafter.pk)
         self.fields["recipient_units"].queryset = Unit.objects.filter(is_active=True)
 
     def clean_external_recipients(self) -> list[str]:

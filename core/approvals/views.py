@@ -74,7 +74,8 @@ def draft(request):
     person = current_person(request)
     today = timezone.localdate()
     templates = selectors.line_templates(on=today)
-    options = {"document_types": document_types(on=today), "templates": templates}
+    options = {"document_types": document_types(on=today), "templates": templates,
+               "drafter": person}
     if request.method == "POST" and "apply_template" not in request.POST:
         form = DraftForm(request.POST, request.FILES, **options)
         if form.is_valid():
@@ -293,7 +294,7 @@ def redraft(request, pk: int):
         messages.error(request, _("진행 중이거나 완료된 문서는 고칠 수 없습니다."))
         return redirect("approvals:document", pk=pk)
     today = timezone.localdate()
-    form = DraftForm(request.POST or None, initial=_previous_draft(found),
+    form = DraftForm(request.POST or None, initial=_previous_draft(found), drafter=person,
                      document_types=document_types(on=today),
                      templates=selectors.line_templates(on=today))
     if request.method == "POST" and form.is_valid():

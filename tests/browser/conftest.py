@@ -264,6 +264,14 @@ def fresh_totp_code(secret: str) -> str:
     return totp_current_code(secret)
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Fill the sign-in form on the current page and submit it with the Enter key."""
+    form = page.locator("form", has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("input[name=password]").press("Enter")
+
+
 def url_pattern(url: str) -> re.Pattern:
     """Match exactly ``url`` (for ``expect(page).to_have_url``)."""
     return re.compile("^" + re.escape(url) + "$")

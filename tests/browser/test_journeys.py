@@ -8,19 +8,12 @@ from django.core import mail
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fresh_totp_code, screenshot, url_pattern
+from tests.browser.conftest import fresh_totp_code, screenshot, sign_in, url_pattern
 
 pytestmark = pytest.mark.browser
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPBROWSERTESTS2345"
 NEW_PASSWORD = "Harmony-browser-2026!"
-
-
-def _sign_in(page, email: str, password: str) -> None:
-    form = page.locator("form", has=page.locator("input[name=password]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(password)
-    form.locator("input[name=password]").press("Enter")
 
 
 def test_central_staff_sign_in_with_totp_and_onboard_an_agency(harmony_server, page):
@@ -31,7 +24,7 @@ def test_central_staff_sign_in_with_totp_and_onboard_an_agency(harmony_server, p
 
     page.goto(f"{console}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    _sign_in(page, staff.email, PASSWORD)
+    sign_in(page, staff.email, PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.locator("input[name=code]").fill(fresh_totp_code(TOTP_SECRET))
@@ -88,7 +81,7 @@ def test_the_new_admin_sets_a_password_from_the_emailed_link_and_signs_in(
     expect(page).to_have_url(url_pattern(f"{base}/accounts/password/reset/key/done/"))
 
     page.goto(f"{base}/accounts/login/")
-    _sign_in(page, invitation.to[0], NEW_PASSWORD)
+    sign_in(page, invitation.to[0], NEW_PASSWORD)
 
     expect(page).to_have_url(url_pattern(f"{base}/"))
     expect(page.locator("h1")).to_contain_text("님, 안녕하세요")
@@ -111,7 +104,7 @@ def test_a_staff_member_sees_their_agency_unit_and_role_in_korean(harmony_server
 
     page.goto(f"{base}/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    _sign_in(page, person.user.email, PASSWORD)
+    sign_in(page, person.user.email, PASSWORD)
 
     expect(page).to_have_url(url_pattern(f"{base}/"))
     expect(page.locator("html")).to_have_attribute("lang", "ko")

@@ -1,0 +1,68 @@
+"""An approval through a real browser: a staff member drafts from the agency's line
+template, their division head approves it from the queue, and the card shows 전결 and the
+document number."""
+
+import re
+
+import pytest
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def agency_people(harmony_server):
+    """Function-scoped, so passwords are hashed with the tests' hasher (see _clean_slate)."""
+    from core.org.models import Position, RoleCode
+    from tests.factories import PersonFactory, UnitFactory
+
+    agency = harmony_server.onboard("approve", name_ko="결재시험부", invite=False)
+    with schema_context(agency.schema_name):
+        unit = UnitFactory(name="혁신기획과")
+        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
+                             position=Position.objects.get(code="division_head"))
+        unit.head = head
+        unit.save(update_fields=["head"])
+        staff = PersonFactory(name="최샘", unit=unit)
+    return agency, staff, head
+
+
+def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chromium,
+                                                             agency_people, page):
+    from tests.factories import PASSWORD
+
+    agency, staff, head = agency_people
+    base = harmony_server.url_for(agency)
+    page.goto(f"{base}/approvals/new/")
+    sign_in(page, staff.user.email, PASSWORD)
+    expect(page.locator("h1")).to_have_text("기안하기")
+    page.get_by_label("제목").fill("민원 처리 기간 단축 계획")
+    page.get_by_label("본문").fill("<p>처리 기간을 7일에서 5일로 줄입니다.</p>")
+    # Another template refills the line and keeps the text typed so far.
+    page.get_by_label("결재선 템플릿").select_option(label="주요 정책 (주요 정책)")
+    page.get_by_role("button", name="결재선 불러오기").click()
+    expect(page.get_by_label("제목")).to_have_value("민원 처리 기간 단축 계획")
+    expect(page.locator("p.hm-notice")).to_contain_text("해당하는 사람이 없어 비워 둔 칸")
+    page.get_by_label("결재선 템플릿").select_option(label="일반 기안 (일반 문서)")
+    page.get_by_role("button", name="결재선 불러오기").click()
+    expect(page.get_by_label("결재권자")).to_have_value(str(head.pk))
+    screenshot(page, "4-draft-from-template")
+    page.get_by_role("button", name="결재 올리기").click()
+    expect(page.locator("h1")).to_have_text("민원 처리 기간 단축 계획")
+    assert page.problems == []
+
+    approver = chromium.new_context(locale="ko-KR").new_page()
+    approver.goto(f"{base}/approvals/")
+    sign_in(approver, head.user.email, PASSWORD)
+    expect(approver.locator(".hm-nav .hm-badge")).to_contain_text("1")
+    approver.get_by_role("link", name="민원 처리 기간 단축 계획").click()
+    approver.get_by_label("승인").check()
+    approver.get_by_role("button", name="처리", exact=True).click()
+    signatures = approver.locator("table.hm-signatures")
+    expect(signatures).to_contain_text("전결")
+    expect(approver.locator(".hm-doc-meta")).to_contain_text(re.compile(r"혁신기획과-1 "))
+    screenshot(approver, "5-approved-by-delegation")
+    approver.context.close()
