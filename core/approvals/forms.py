@@ -10,6 +10,8 @@ from core.org.forms import PeopleChoice, PersonChoice, active_people
 from core.org.models import Person, Unit
 
 MAX_REVIEWERS = 3
+# frontend/static/harmony/rich-text.js turns this textarea into a rich-text editor.
+RICH_TEXT = forms.Textarea(attrs={"rows": 12, "data-rich-text": ""})
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,8 +37,7 @@ class DraftForm(forms.Form):
 
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
-    body = forms.CharField(label=_("본문"), widget=forms.Textarea(attrs={"rows": 12}),
-                           max_length=MAX_BODY_CHARS)
+    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
     disclosure = forms.ChoiceField(label=_("공개 구분"), choices=Disclosure.choices)
     disclosure_ground = forms.TypedChoiceField(
         label=_("비공개 근거 (정보공개법 제9조제1항)"), required=False, coerce=int,
@@ -128,8 +129,7 @@ class CirculateForm(forms.Form):
 
 class ReviseForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
-    body = forms.CharField(label=_("본문"), widget=forms.Textarea(attrs={"rows": 12}),
-                           max_length=MAX_BODY_CHARS)
+    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
 
 
 class SkipForm(forms.Form):

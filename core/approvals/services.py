@@ -2,6 +2,7 @@
 steps and a history row, and appends the audit event, all in one transaction; a move that
 lost a race finds the document changed and is refused with "already handled"."""
 
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from core.approvals.models import (
@@ -34,6 +36,7 @@ from core.org.models import Person
 from core.policies.selectors import delegation_rules
 
 MAX_BODY_CHARS = 200_000
+TAG = re.compile(r"<[a-zA-Z][^>]*>")
 MAX_ATTACHMENTS = 10
 # Office documents used in government (HWP/HWPX included), PDF, images, text and archives.
 ATTACHMENT_TYPES = {
@@ -66,6 +69,8 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError({"body": _("본문이 너무 깁니다 (최대 %(n)s자).") % {
             "n": f"{MAX_BODY_CHARS:,}"}})
+    if not TAG.search(body):  # plain text (the page without JavaScript, the API)
+        body = linebreaks(body, autoescape=True)
     return nh3.clean(body)
 
 

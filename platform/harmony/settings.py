@@ -210,6 +210,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     FRONTEND_DIR / "static",
     ("krds", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources"),
+    ("trix", FRONTEND_DIR / "node_modules" / "trix" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

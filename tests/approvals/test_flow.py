@@ -177,3 +177,9 @@ def test_only_the_drafter_and_the_line_can_read_a_document(people):
     assert document_for(person=people.staff, pk=document.pk) == document
     assert document_for(person=stranger, pk=document.pk) is None
     assert document_for(person=people.hr, pk=document.pk) is None
+
+
+def test_a_plain_text_body_becomes_paragraphs_with_its_text_escaped(people):
+    document = services.document_draft(drafter=people.staff, title="보고",
+                                       body="첫 문단\n둘째 줄\n\n2 < 3 & 5 > 4")
+    assert document.body == "<p>첫 문단<br>둘째 줄</p>\n\n<p>2 &lt; 3 &amp; 5 &gt; 4</p>"

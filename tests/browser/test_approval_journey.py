@@ -40,11 +40,16 @@ def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chr
     sign_in(page, staff.user.email, PASSWORD)
     expect(page.locator("h1")).to_have_text("기안하기")
     page.get_by_label("제목").fill("민원 처리 기간 단축 계획")
-    page.get_by_label("본문").fill("<p>처리 기간을 7일에서 5일로 줄입니다.</p>")
+    body = page.locator("trix-editor")  # the rich-text editor replaces the textarea
+    body.click()
+    page.keyboard.type("처리 기간을 7일에서 5일로 줄입니다.")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(" 즉시 시행")
     # Another template refills the line and keeps the text typed so far.
     page.get_by_label("결재선 템플릿").select_option(label="주요 정책 (주요 정책)")
     page.get_by_role("button", name="결재선 불러오기").click()
     expect(page.get_by_label("제목")).to_have_value("민원 처리 기간 단축 계획")
+    expect(page.locator("trix-editor")).to_contain_text("5일로 줄입니다")
     expect(page.locator("p.hm-notice")).to_contain_text("해당하는 사람이 없어 비워 둔 칸")
     page.get_by_label("결재선 템플릿").select_option(label="일반 기안 (일반 문서)")
     page.get_by_role("button", name="결재선 불러오기").click()
@@ -52,6 +57,7 @@ def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chr
     screenshot(page, "4-draft-from-template")
     page.get_by_role("button", name="결재 올리기").click()
     expect(page.locator("h1")).to_have_text("민원 처리 기간 단축 계획")
+    expect(page.locator(".hm-doc-body strong")).to_have_text("즉시 시행")
     assert page.problems == []
 
     approver = chromium.new_context(locale="ko-KR").new_page()
