@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from core.accounts.mfa import totp_enrol
 from core.org.models import Grade, Person, Position, Role, RoleCode, Unit, UnitKind
+from tenants.demo_work import DemoStaff, seed_work
 from tenants.models import Agency
 from tenants.services import Onboarding, agency_onboard
 from tenants.standard_models import latest_standard_model_version
@@ -108,7 +109,7 @@ def _demo_agency(subdomain, name_ko, name_en, code, kind, size, chart, *, passwo
         rng = random.Random(subdomain)
         units = _demo_units(chart)
         people = _demo_people(units, size, subdomain, rng)
-        _demo_accounts(units, people, subdomain, password)
+        seed_work(_demo_accounts(units, people, subdomain, password))
         from tenants.services import agency_refresh_people_count
 
         transaction.on_commit(lambda: agency_refresh_people_count(schema_name=subdomain))
@@ -160,7 +161,7 @@ def _demo_people(units, size: int, subdomain: str, rng: random.Random) -> list[P
     return people
 
 
-def _demo_accounts(units, people, subdomain: str, password: str) -> None:
+def _demo_accounts(units, people, subdomain: str, password: str) -> DemoStaff:
     """The four demo sign-ins: admin (already invited), HR officer, a unit head, its staff."""
     from django.contrib.auth import get_user_model
 
@@ -185,6 +186,7 @@ def _demo_accounts(units, people, subdomain: str, password: str) -> None:
     admin.save(update_fields=["unit"])
     admin.user.set_password(password)
     admin.user.save(update_fields=["password"])
+    return DemoStaff(head=head, staff=staff, hr_unit=hr_unit, admin=admin)
 
 
 def demo_summary(base_url_port: str) -> str:

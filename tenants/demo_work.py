@@ -1,0 +1,85 @@
+"""Demo work for each demo agency, made through the real services so it reads like a week in
+the office: documents on the line (one on the head's turn, one returned, one approved by
+delegation and circulated), task cards with progress, a memo report, an instruction and the
+unit's calendar. The demo accounts each find something waiting for them."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from core.approvals import services as approvals
+from core.approvals.models import StepRole
+from core.org.models import Person, Role, RoleCode, Unit
+from core.schedules import services as schedules
+from core.schedules.models import KST, Scope
+from core.work import services as work
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    head: Person  # 과장 of the first division: signs its general documents by delegation (전결)
+    staff: Person  # 주무관 of that division
+    hr_unit: Unit
+    admin: Person
+
+
+def seed_work(people: DemoStaff) -> None:
+    _documents(people)
+    _tasks(people)
+    _calendar(people)
+    # The admin account shows the records officer's "전체 문서" box in the demo.
+    people.admin.roles.add(Role.objects.get(code=RoleCode.RECORDS_OFFICER))
+
+
+def _submitted(people: DemoStaff, title: str, body: str, **fields):
+    document = approvals.document_draft(drafter=people.staff, title=title, body=body, **fields)
+    line = [approvals.LineEntry(person=people.head, role=StepRole.APPROVER)]
+    return approvals.document_submit(document=document, line=line, actor=people.staff)
+
+
+def _documents(people: DemoStaff) -> None:
+    done = _submitted(people, "2026년 정부혁신 추진계획",
+                      "<p>국민이 체감하는 혁신 과제를 선정하고 분기별로 점검합니다.</p>",
+                      recipient_units=[people.hr_unit])
+    done = approvals.step_approve(document=done, actor=people.head, opinion="추진 바랍니다.")
+    approvals.document_circulate(document=done, people=[people.staff], actor=people.head,
+                                 deadline=timezone.localdate() + timedelta(days=3))
+    returned = _submitted(people, "직원 역량강화 교육 계획", "<p>상반기 교육 일정(안)</p>")
+    approvals.step_return(document=returned, actor=people.head,
+                          reason="교육 예산 근거를 붙여 다시 올려 주세요.")
+    _submitted(people, "민원 처리 기간 단축 방안",
+               "<p>민원 처리 기간을 7일에서 5일로 줄이는 방안을 보고합니다.</p>")
+
+
+def _tasks(people: DemoStaff) -> None:
+    today = timezone.localdate()
+    service = work.task_create(
+        actor=people.staff, owner=people.staff, title="민원 서비스 개선", goal="국민 만족도 향상",
+        plan="1단계 현황 조사 → 2단계 개선안 → 3단계 시행", start_date=today - timedelta(days=20),
+        due_date=today + timedelta(days=10), status="in_progress", priority=1)
+    work.progress_report(task=service, actor=people.staff, percent=40,
+                         text="민원 유형별 처리 기간 조사를 마쳤습니다.")
+    work.task_create(actor=people.staff, owner=people.staff, title="정부혁신 평가 대응",
+                     start_date=today - timedelta(days=40), due_date=today - timedelta(days=2),
+                     status="in_progress", priority=2)
+    work.memo_send(actor=people.staff, recipients=[people.head], title="주간 업무 보고",
+                   body="민원 서비스 개선 과제 1단계를 마쳤습니다.", task=service)
+    work.instruction_issue(actor=people.head, assignees=[people.staff], title="혁신 우수사례 발굴",
+                           body="부서별 우수사례를 2건 이상 정리해 보고하세요.",
+                           due_date=today + timedelta(days=5))
+
+
+def _calendar(people: DemoStaff) -> None:
+    today = timezone.localdate()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    at = datetime.combine(monday, time(10), tzinfo=KST)
+    schedules.entry_create(actor=people.head, title="주간 업무회의", starts_at=at,
+                           ends_at=at + timedelta(hours=1), scope=Scope.UNIT, location="소회의실")
+    fair = datetime.combine(today + timedelta(days=12), time.min, tzinfo=KST)
+    schedules.entry_create(actor=people.admin, title="정부혁신 박람회", starts_at=fair,
+                           ends_at=fair + timedelta(days=2), all_day=True, scope=Scope.AGENCY,
+                           is_key=True)
+    visit = datetime.combine(today + timedelta(days=2), time(14), tzinfo=KST)
+    schedules.entry_create(actor=people.staff, title="현장 민원 상담", starts_at=visit,
+                           ends_at=visit + timedelta(hours=2), location="민원실")
