@@ -1,4 +1,5 @@
-"""Electronic approval API: the boxes, drafting with a line, acting on a turn, withdrawing."""
+"""Electronic approval API: the boxes, drafting with a line, submitting (again), acting on a
+turn, a reviewer's revision, skipping a reviewer, withdrawing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -27,7 +28,7 @@ class StepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalStep
         fields = ["order", "role", "person", "person_name", "status", "sign_mark", "opinion",
-                  "acted_at"]
+                  "revised", "acted_at"]
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -71,7 +72,27 @@ class DraftSerializer(serializers.Serializer):
     disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
     disclosure_ground = serializers.IntegerField(min_value=1, max_value=8, required=False,
                                                  allow_null=True)
+    line = LineEntrySerializer(many=True, required=False)
+    submit = serializers.BooleanField(default=True,
+                                      help_text="false: keep it as a draft (임시 저장)")
+
+
+class SubmitSerializer(serializers.Serializer):
+    """Send a draft, or a returned or withdrawn document, up a line (again), optionally with
+    a new text."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS, required=False)
     line = LineEntrySerializer(many=True)
+
+
+class ReviseSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
 class ActSerializer(serializers.Serializer):
@@ -118,13 +139,14 @@ class DocumentViewSet(viewsets.GenericViewSet):
         data = DraftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        line = [services.LineEntry(**entry) for entry in fields.pop("line")]
-        origin = Origin.from_request(request)
+        line = [services.LineEntry(**entry) for entry in fields.pop("line", [])]
+        submit, origin = fields.pop("submit"), Origin.from_request(request)
         try:
             with transaction.atomic():
                 document = services.document_draft(drafter=person, origin=origin, **fields)
-                document = services.document_submit(document=document, line=line,
-                                                    actor=person, origin=origin)
+                if submit:
+                    document = services.document_submit(document=document, line=line,
+                                                        actor=person, origin=origin)
         except DjangoValidationError as error:
             return _refusal(error)
         return Response(DocumentDetailSerializer(self._document(document.pk)).data,
@@ -160,6 +182,53 @@ class DocumentViewSet(viewsets.GenericViewSet):
         try:
             services.document_withdraw(document=document, actor=person,
                                        origin=Origin.from_request(request))
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
+
+    @extend_schema(request=SubmitSerializer, responses=DocumentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        document, person = self._document(pk), self._person()
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields, origin = data.validated_data, Origin.from_request(request)
+        line = [services.LineEntry(**entry) for entry in fields["line"]]
+        try:
+            with transaction.atomic():
+                if "title" in fields or "body" in fields:
+                    services.document_edit(document=document, actor=person,
+                                           title=fields.get("title", document.title),
+                                           body=fields.get("body", document.body), origin=origin)
+                services.document_submit(document=document, line=line, actor=person,
+                                         origin=origin)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
+
+    @extend_schema(request=ReviseSerializer, responses=DocumentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        document, person = self._document(pk), self._person()
+        data = ReviseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.step_revise(document=document, actor=person,
+                                 origin=Origin.from_request(request), **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(pk)).data)
+
+    @extend_schema(request=ReasonSerializer, responses=DocumentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def skip(self, request, pk=None):
+        document, person = self._document(pk), self._person()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.step_skip(document=document, actor=person,
+                               reason=data.validated_data["reason"],
+                               origin=Origin.from_request(request))
         except DjangoValidationError as error:
             return _refusal(error)
         return Response(DocumentDetailSerializer(self._document(pk)).data)

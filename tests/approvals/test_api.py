@@ -63,3 +63,42 @@ def test_a_line_without_an_approver_is_a_400_in_korean(alpha_people):
 def test_outsiders_get_404_for_a_document(alpha_people):
     pk = _create(alpha_people).json()["id"]
     assert _api(alpha_people, "other").get(f"/api/v1/documents/{pk}/").status_code == 404
+
+
+def _post(people, persona: str, path: str, body: dict):
+    return _api(people, persona).post(path, body, content_type="application/json")
+
+
+def test_a_saved_draft_is_submitted_and_a_returned_one_goes_up_again(alpha_people):
+    people = alpha_people
+    saved = _create(people, submit=False, line=[])
+    assert saved.status_code == 201 and saved.json()["status"] == "draft"
+    pk = saved.json()["id"]
+    line = [{"person": people.head.pk, "role": "approver"}]
+    assert _post(people, "staff", f"/api/v1/documents/{pk}/submit/",
+                 {"line": line}).json()["status"] == "in_progress"
+    _post(people, "head", f"/api/v1/documents/{pk}/act/",
+          {"decision": "return", "opinion": "근거 보완"})
+
+    again = _post(people, "staff", f"/api/v1/documents/{pk}/submit/",
+                  {"body": "<p>근거를 붙였습니다</p>", "line": line})
+    assert again.status_code == 200
+    assert (again.json()["version"], again.json()["status"]) == (2, "in_progress")
+    assert again.json()["body"] == "<p>근거를 붙였습니다</p>"
+    twice = _post(people, "staff", f"/api/v1/documents/{pk}/submit/", {"line": line})
+    assert twice.status_code == 409
+
+
+def test_a_reviewer_revises_and_the_drafter_skips_through_the_api(alpha_people):
+    people = alpha_people
+    pk = _create(people).json()["id"]
+    revised = _post(people, "head", f"/api/v1/documents/{pk}/revise/",
+                    {"title": "API 기안 (수정)", "body": "<p>고친 본문</p>"})
+    assert revised.status_code == 200 and revised.json()["version"] == 2
+    assert revised.json()["steps"][0]["revised"] is True
+
+    pk = _create(people, title="두 번째").json()["id"]
+    refused = _post(people, "staff", f"/api/v1/documents/{pk}/skip/", {"reason": ""})
+    assert refused.status_code == 400 and "사유" in refused.json()["detail"][0]
+    skipped = _post(people, "staff", f"/api/v1/documents/{pk}/skip/", {"reason": "출장"})
+    assert [s["status"] for s in skipped.json()["steps"]] == ["skipped", "pending"]
