@@ -127,7 +127,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_turn, "act_form": ActForm(),
-        "to_acknowledge": to_acknowledge, "circulate_form": CirculateForm(),
+        "to_acknowledge": to_acknowledge,
         "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
                        and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
@@ -243,25 +243,29 @@ def receive(request, pk: int, recipient_pk: int):
 
 
 @staff_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def circulate(request, pk: int):
+    """공람 지정 on a page of its own: its picker lists everyone in the agency, too heavy to
+    render on every completed document's card."""
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    found = selectors.visible_documents(person=person).filter(pk=pk).first()
     if found is None:
         raise Http404
-    form = CirculateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("공람할 사람을 지정하세요."))
+    form = CirculateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
+                                        deadline=form.cleaned_data["deadline"], actor=person,
+                                        origin=Origin.from_request(request))
+        except ValidationError as error:
+            _refusals(request, error)
+        else:
+            messages.success(request, _("공람을 지정했습니다."))
         return redirect("approvals:document", pk=pk)
-    try:
-        services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
-                                    deadline=form.cleaned_data["deadline"], actor=person,
-                                    origin=Origin.from_request(request))
-    except ValidationError as error:
-        _refusals(request, error)
-    else:
-        messages.success(request, _("공람을 지정했습니다."))
-    return redirect("approvals:document", pk=pk)
+    if form.errors:
+        messages.error(request, _("공람할 사람을 지정하세요."))
+    return render(request, "approvals/circulate.html", {"document": found, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @staff_only

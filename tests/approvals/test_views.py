@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from core.approvals.models import Document, DocumentStatus, SignMark
+from core.approvals.models import Circulation, Document, DocumentStatus, SignMark
 from core.org.models import Position
 from tests.conftest import agency_client
 
@@ -145,3 +145,51 @@ def test_searching_by_document_number_finds_the_document(division_head):
     found = head.get("/approvals/", {"box": "done", "q": "혁신기획과-1"}).content.decode()
     missing = head.get("/approvals/", {"box": "done", "q": "혁신기획과-2"}).content.decode()
     assert "민원 처리 개선 계획" in found and "민원 처리 개선 계획" not in missing
+
+
+def _approved_by_the_head(people) -> Document:
+    _draft(agency_client("alpha", people.staff.user), people, cooperators=[])
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    agency_client("alpha", people.head.user).post(f"/approvals/{document.pk}/act/",
+                                                  {"decision": "approve"})
+    return document
+
+
+def test_a_completed_documents_card_links_to_circulation_without_listing_everyone(
+        division_head):
+    document = _approved_by_the_head(division_head)
+    card = agency_client("alpha", division_head.staff.user).get(f"/approvals/{document.pk}/")
+    html = card.content.decode()
+    assert f'href="/approvals/{document.pk}/circulate/"' in html
+    assert 'name="people"' not in html
+
+
+def test_the_drafter_circulates_a_completed_document_from_its_page(division_head):
+    people = division_head
+    document = _approved_by_the_head(people)
+    staff = agency_client("alpha", people.staff.user)
+    page = staff.get(f"/approvals/{document.pk}/circulate/")
+    assert page.status_code == 200 and 'name="people"' in page.content.decode()
+
+    response = staff.post(f"/approvals/{document.pk}/circulate/", {"people": [people.other.pk]})
+
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        assert list(Circulation.objects.values_list("person", flat=True)) == [people.other.pk]
+
+
+def test_circulating_to_nobody_is_refused_on_the_page_and_nothing_is_written(division_head):
+    document = _approved_by_the_head(division_head)
+    staff = agency_client("alpha", division_head.staff.user)
+    response = staff.post(f"/approvals/{document.pk}/circulate/", {"people": []})
+    assert response.status_code == 400
+    assert "공람할 사람을 지정하세요" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Circulation.objects.exists()
+
+
+def test_people_who_cannot_read_a_document_cannot_open_its_circulation_page(division_head):
+    document = _approved_by_the_head(division_head)
+    outsider = agency_client("alpha", division_head.other.user)
+    assert outsider.get(f"/approvals/{document.pk}/circulate/").status_code == 404
