@@ -17,7 +17,7 @@ from core.approvals.forms import AbsenceForm, ActForm, CirculateForm, DraftForm
 from core.approvals.models import DocumentRecipient, SignMark, StepStatus
 from core.audit.services import Origin
 from core.policies.selectors import document_types
-from core.portal.access import current_person, person_passes
+from core.portal.access import current_person, current_signers, person_passes
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
@@ -39,7 +39,8 @@ def boxes(request):
     box = request.GET.get("box", "queue")
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
                "until": _date(request, "until"), "ordering": request.GET.get("sort", "")}
-    documents = selectors.document_list(person=person, box=box, **filters)
+    documents = selectors.document_list(person=person, box=box,
+                                        signers=current_signers(request), **filters)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
     return render(request, "approvals/boxes.html", {
         "page": page, "box": box, "boxes": BOXES, "filters": filters,
@@ -115,10 +116,11 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
 @staff_only
 def document(request, pk: int):
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    signers = current_signers(request)
+    found = selectors.document_for(person=person, pk=pk, signers=signers)
     if found is None:
         raise Http404
-    steps, signers = found.steps.all(), selectors.signers_for(person)
+    steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
     my_turn = any(s.person_id in signers and s.status in (StepStatus.PENDING, StepStatus.HELD)

@@ -1,6 +1,8 @@
 """The approval pages: draft with a line, see the queue, act on a turn, read the card."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from core.approvals.models import Circulation, Document, DocumentStatus, SignMark
@@ -193,3 +195,31 @@ def test_people_who_cannot_read_a_document_cannot_open_its_circulation_page(divi
     document = _approved_by_the_head(division_head)
     outsider = agency_client("alpha", division_head.other.user)
     assert outsider.get(f"/approvals/{document.pk}/circulate/").status_code == 404
+
+
+def _queries(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(division_head):
+    people = division_head
+    staff, hr = (agency_client("alpha", p.user) for p in (people.staff, people.hr))
+    _draft(staff, people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    hr.get("/approvals/")  # warm the host cache
+    few = [_queries(hr, "/approvals/"), _queries(hr, f"/approvals/{document.pk}/")]
+
+    for _ in range(31):  # a second page of the queue
+        _draft(staff, people)
+    hr.post(f"/approvals/{document.pk}/act/", {"decision": "hold", "opinion": "확인 중"})
+    many = [_queries(hr, "/approvals/"), _queries(hr, f"/approvals/{document.pk}/")]
+
+    assert [len(q) for q in many] == [len(q) for q in few]
+    assert len(_queries(hr, "/approvals/?page=2")) == len(many[0])
+    # Shell: search path, session, account, person and roles, the agency's MFA rule (for an HR
+    # officer), signers, the queue badge; the page itself: the queue's count and rows, or the
+    # card's document, steps, history, recipients, circulations and attachments.
+    assert [len(q) for q in many] == [10, 14], many
