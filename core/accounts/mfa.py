@@ -7,13 +7,14 @@ def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def mfa_required(user, *, is_public: bool) -> bool:
-    """Central staff always; agency admins and HR officers when their agency says so."""
+def mfa_required(person, *, is_public: bool) -> bool:
+    """Central staff always; agency admins and HR officers when their agency says so.
+    ``person`` is the account's person in the agency (None on the console)."""
     if is_public:
         return True
     from core.org.selectors import privileged_mfa_required
 
-    return privileged_mfa_required(user)
+    return privileged_mfa_required(person)
 
 
 def totp_enrol(user, secret: str) -> None:

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django_tenants.utils import get_public_schema_name
 
 from core.accounts.mfa import has_mfa, mfa_required
+from core.portal.access import current_person
 
 # Once an account is seen with MFA, its session skips the check (one query saved per page).
 SESSION_FLAG = "harmony_mfa_ok"
@@ -22,7 +23,9 @@ class MandatoryMfaMiddleware:
             user.is_authenticated
             and not request.session.get(SESSION_FLAG)
             and not request.path.startswith(_OPEN_PREFIXES)
-            and mfa_required(user, is_public=connection.schema_name == get_public_schema_name())
+            # The request's person, loaded once: the page's shell shows it anyway.
+            and mfa_required(current_person(request),
+                             is_public=connection.schema_name == get_public_schema_name())
         ):
             if not has_mfa(user):
                 return redirect("mfa_activate_totp")

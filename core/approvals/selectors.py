@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.approvals.models import (
@@ -11,6 +11,7 @@ from core.approvals.models import (
     ApprovalStep,
     Circulation,
     Document,
+    DocumentAction,
     DocumentRecipient,
     DocumentStatus,
     SignMark,
@@ -34,12 +35,15 @@ def signers_for(person: Person) -> list[int]:
     return [person.pk, *absent.values_list("pk", flat=True)]
 
 
-def approval_queue(*, person: Person) -> QuerySet[Document]:
+def approval_queue(*, person: Person, signers: list[int] | None = None) -> QuerySet[Document]:
     """결재할 문서: documents where it is the person's turn (or they put it on hold), and the
-    turns of people absent today for whom they act."""
+    turns of people absent today for whom they act. ``signers`` is ``signers_for(person)``
+    when the caller has it already (a page asks several times)."""
     # Resolve the signers first: a plain IN list lets the (person, status) index drive the
     # lookup, where an OR with a subquery made PostgreSQL scan every open step.
-    turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers_for(person),
+    if signers is None:
+        signers = signers_for(person)
+    turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers,
                                        status__in=[StepStatus.PENDING, StepStatus.HELD])
     return (Document.objects.filter(Exists(turn),
                                     status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
@@ -53,9 +57,10 @@ def after_the_fact_queue(*, person: Person) -> QuerySet[Document]:
     return Document.objects.filter(Exists(proxied))
 
 
-def involved_documents(*, person: Person) -> QuerySet[Document]:
+def involved_documents(*, person: Person,
+                       signers: list[int] | None = None) -> QuerySet[Document]:
     """Documents the person drafted, stands on the line of, signed as acting official,
-    received in their unit or had circulated to them."""
+    received in their unit or had circulated to them. ``signers`` as for ``approval_queue``."""
     on_line = ApprovalStep.objects.filter(Q(person=person) | Q(acted_by=person),
                                           document=OuterRef("pk"))
     received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,
@@ -63,7 +68,8 @@ def involved_documents(*, person: Person) -> QuerySet[Document]:
     circulated = Circulation.objects.filter(document=OuterRef("pk"), person=person)
     return Document.objects.filter(Exists(on_line) | Q(drafter=person) | Exists(received)
                                    | Exists(circulated)
-                                   | Q(pk__in=approval_queue(person=person).values("pk")))
+                                   | Q(pk__in=approval_queue(person=person, signers=signers)
+                                         .values("pk")))
 
 
 def reads_all_documents(person: Person) -> bool:
@@ -71,12 +77,13 @@ def reads_all_documents(person: Person) -> bool:
     return RoleCode.RECORDS_OFFICER in role_codes(person)
 
 
-def visible_documents(*, person: Person) -> QuerySet[Document]:
+def visible_documents(*, person: Person,
+                      signers: list[int] | None = None) -> QuerySet[Document]:
     """The documents the person may read: those they are involved in; nobody else reads
     them, except records officers."""
     if reads_all_documents(person):
         return Document.objects.exclude(status=DocumentStatus.DRAFT)
-    return involved_documents(person=person)
+    return involved_documents(person=person, signers=signers)
 
 
 def unit_inbox(*, person: Person) -> QuerySet[Document]:
@@ -91,13 +98,21 @@ def circulation_box(*, person: Person) -> QuerySet[Document]:
     return Document.objects.filter(circulations__person=person)
 
 
-def document_for(*, person: Person, pk: int) -> Document | None:
-    """Return the document with its line and history if the person may read it."""
-    return (visible_documents(person=person)
+def document_for(*, person: Person, pk: int,
+                 signers: list[int] | None = None) -> Document | None:
+    """Return the document with its line and history if the person may read it; ``signers``
+    as for ``approval_queue``."""
+    # Each related list comes with what the card shows of it in one query, instead of a
+    # further query per relation (steps, their people, their positions, ...).
+    return (visible_documents(person=person, signers=signers)
             .select_related("drafter__position", "handling_unit")
-            .prefetch_related("steps__person__position", "steps__acted_by", "actions__actor",
-                              "recipients__unit", "circulations__person", "attachments",
-                              "versions")
+            .prefetch_related(
+                Prefetch("steps", ApprovalStep.objects.select_related("person__position",
+                                                                      "acted_by")),
+                Prefetch("actions", DocumentAction.objects.select_related("actor")),
+                Prefetch("recipients", DocumentRecipient.objects.select_related("unit")),
+                Prefetch("circulations", Circulation.objects.select_related("person")),
+                "attachments", "versions")
             .filter(pk=pk).first())
 
 
@@ -178,13 +193,15 @@ def _once(people: list[Person], taken: set[int]) -> list[Person]:
 
 def document_list(*, person: Person, box: str, query: str = "", since: date | None = None,
                   until: date | None = None, ordering: str = "-submitted_at",
-                  status: str = "") -> QuerySet:
-    """The lists of the approval menu: 결재할 문서, 진행 중, 완료, 반려, 임시 저장."""
+                  status: str = "", signers: list[int] | None = None) -> QuerySet:
+    """The lists of the approval menu: 결재할 문서, 진행 중, 완료, 반려, 임시 저장, 후결,
+    수신, 공람 and, for records officers, 전체 문서; ``signers`` as for ``approval_queue``."""
     boxes = {
-        "queue": lambda: approval_queue(person=person),
+        "queue": lambda: approval_queue(person=person, signers=signers),
         "progress": lambda: Document.objects.filter(
             drafter=person, status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD]),
-        "done": lambda: involved_documents(person=person).filter(status=DocumentStatus.APPROVED),
+        "done": lambda: involved_documents(person=person, signers=signers).filter(
+            status=DocumentStatus.APPROVED),
         "returned": lambda: Document.objects.filter(drafter=person,
                                                     status=DocumentStatus.RETURNED),
         "drafts": lambda: Document.objects.filter(

@@ -31,7 +31,7 @@ from core.approvals.models import (
 )
 from core.audit.services import Origin
 from core.policies.selectors import document_types
-from core.portal.access import current_person, person_passes
+from core.portal.access import current_person, current_signers, person_passes
 from core.portal.feedback import flash_refused, form_refused
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
@@ -56,7 +56,8 @@ def boxes(request):
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
                "until": _date(request, "until"), "ordering": request.GET.get("sort", ""),
                "status": request.GET.get("status", "")}
-    documents = selectors.document_list(person=person, box=box, **filters)
+    documents = selectors.document_list(person=person, box=box,
+                                        signers=current_signers(request), **filters)
     if request.GET.get("format") == "xlsx":
         return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
@@ -137,10 +138,11 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
 @staff_only
 def document(request, pk: int):
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    signers = current_signers(request)
+    found = selectors.document_for(person=person, pk=pk, signers=signers)
     if found is None:
         raise Http404
-    steps, signers = found.steps.all(), selectors.signers_for(person)
+    steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
     my_step = next((s for s in steps if s.person_id in signers
@@ -153,7 +155,7 @@ def document(request, pk: int):
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
-        "to_acknowledge": to_acknowledge, "circulate_form": CirculateForm(),
+        "to_acknowledge": to_acknowledge,
         "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
                        and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
@@ -261,25 +263,29 @@ def receive(request, pk: int, recipient_pk: int):
 
 
 @staff_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def circulate(request, pk: int):
+    """공람 지정 on a page of its own: its picker lists everyone in the agency, too heavy to
+    render on every completed document's card."""
     person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
+    found = selectors.visible_documents(person=person).filter(pk=pk).first()
     if found is None:
         raise Http404
-    form = CirculateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("공람할 사람을 지정하세요."))
+    form = CirculateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
+                                        deadline=form.cleaned_data["deadline"], actor=person,
+                                        origin=Origin.from_request(request))
+        except ValidationError as error:
+            flash_refused(request, error)
+        else:
+            messages.success(request, _("공람을 지정했습니다."))
         return redirect("approvals:document", pk=pk)
-    try:
-        services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
-                                    deadline=form.cleaned_data["deadline"], actor=person,
-                                    origin=Origin.from_request(request))
-    except ValidationError as error:
-        flash_refused(request, error)
-    else:
-        messages.success(request, _("공람을 지정했습니다."))
-    return redirect("approvals:document", pk=pk)
+    if form.errors:
+        messages.error(request, _("공람할 사람을 지정하세요."))
+    return render(request, "approvals/circulate.html", {"document": found, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @staff_only

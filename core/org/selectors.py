@@ -39,11 +39,10 @@ def org_settings() -> OrgSettings:
     return settings_row
 
 
-def privileged_mfa_required(user) -> bool:
+def privileged_mfa_required(person: Person | None) -> bool:
     """Agency admins and HR officers must use MFA when their agency requires it."""
-    if not org_settings().privileged_mfa_required:
-        return False
-    return can_manage_org(person_for_user(user))
+    # The role first: most people hold none, and then the setting need not be read.
+    return can_manage_org(person) and org_settings().privileged_mfa_required
 
 
 def unit_tree() -> list[tuple[Unit, int]]:

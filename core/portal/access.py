@@ -22,6 +22,18 @@ def current_person(request) -> Person | None:
     return request._person
 
 
+def current_signers(request) -> list[int]:
+    """Return (once per request) the people whose turns the signed-in person signs today:
+    themselves and those absent for whom they act (대결). The queue, the document card and the
+    navigation's queue badge all need them."""
+    if not hasattr(request, "_signers"):
+        from core.approvals.selectors import signers_for
+
+        person = current_person(request)
+        request._signers = signers_for(person) if person else []
+    return request._signers
+
+
 def person_passes(check):
     """Refuse the view (403) unless ``check(person)`` holds for the signed-in person."""
 

@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.approvals.selectors import approval_queue
 from core.org.selectors import can_manage_org, is_agency_admin
-from core.portal.access import current_person, on_agency_host
+from core.portal.access import current_person, current_signers, on_agency_host
 
 
-def _agency_nav(person) -> list[dict]:
+def _agency_nav(person, signers: list[int]) -> list[dict]:
+    queue = approval_queue(person=person, signers=signers).count() if person else 0
     items = [{"label": _("홈"), "url": reverse("portal:home")},
-             {"label": _("전자결재"), "url": reverse("approvals:boxes"),
-              "count": approval_queue(person=person).count() if person else 0},
+             {"label": _("전자결재"), "url": reverse("approvals:boxes"), "count": queue},
              {"label": _("조직도"), "url": reverse("org:chart")},
              {"label": _("직원"), "url": reverse("org:people")},
              {"label": _("업무"), "url": reverse("work:tasks")},
@@ -39,5 +39,6 @@ def portal(request) -> dict:
         return {"agency": getattr(request, "tenant", None), "nav": []}
     if on_agency_host():
         person = current_person(request)
-        return {"agency": request.tenant, "me": person, "nav": _agency_nav(person)}
+        return {"agency": request.tenant, "me": person,
+                "nav": _agency_nav(person, current_signers(request))}
     return {"agency": None, "is_console": True, "nav": _console_nav()}

@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
-from core.approvals.models import Document, DocumentStatus, SignMark
+from core.approvals.models import Circulation, Document, DocumentStatus, SignMark
 from core.org.models import Position
 from tests.conftest import agency_client
 
@@ -192,3 +194,79 @@ def test_a_box_filters_by_status_and_downloads_as_excel(division_head):
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][:2] == ("문서번호", "제목")
     assert sorted(row[1] for row in rows[1:]) == ["민원 처리 개선 계획", "예산 집행 계획"]
+
+
+def _approved_by_the_head(people) -> Document:
+    _draft(agency_client("alpha", people.staff.user), people, cooperators=[])
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    agency_client("alpha", people.head.user).post(f"/approvals/{document.pk}/act/",
+                                                  {"decision": "approve"})
+    return document
+
+
+def test_a_completed_documents_card_links_to_circulation_without_listing_everyone(
+        division_head):
+    document = _approved_by_the_head(division_head)
+    card = agency_client("alpha", division_head.staff.user).get(f"/approvals/{document.pk}/")
+    html = card.content.decode()
+    assert f'href="/approvals/{document.pk}/circulate/"' in html
+    assert 'name="people"' not in html
+
+
+def test_the_drafter_circulates_a_completed_document_from_its_page(division_head):
+    people = division_head
+    document = _approved_by_the_head(people)
+    staff = agency_client("alpha", people.staff.user)
+    page = staff.get(f"/approvals/{document.pk}/circulate/")
+    assert page.status_code == 200 and 'name="people"' in page.content.decode()
+
+    response = staff.post(f"/approvals/{document.pk}/circulate/", {"people": [people.other.pk]})
+
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        assert list(Circulation.objects.values_list("person", flat=True)) == [people.other.pk]
+
+
+def test_circulating_to_nobody_is_refused_on_the_page_and_nothing_is_written(division_head):
+    document = _approved_by_the_head(division_head)
+    staff = agency_client("alpha", division_head.staff.user)
+    response = staff.post(f"/approvals/{document.pk}/circulate/", {"people": []})
+    assert response.status_code == 400
+    assert "공람할 사람을 지정하세요" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Circulation.objects.exists()
+
+
+def test_people_who_cannot_read_a_document_cannot_open_its_circulation_page(division_head):
+    document = _approved_by_the_head(division_head)
+    outsider = agency_client("alpha", division_head.other.user)
+    assert outsider.get(f"/approvals/{document.pk}/circulate/").status_code == 404
+
+
+def _queries(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(division_head):
+    people = division_head
+    staff, hr = (agency_client("alpha", p.user) for p in (people.staff, people.hr))
+    _draft(staff, people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    hr.get("/approvals/")  # warm the host cache
+    few = [_queries(hr, "/approvals/"), _queries(hr, f"/approvals/{document.pk}/")]
+
+    for _ in range(31):  # a second page of the queue
+        _draft(staff, people)
+    hr.post(f"/approvals/{document.pk}/act/", {"decision": "hold", "opinion": "확인 중"})
+    many = [_queries(hr, "/approvals/"), _queries(hr, f"/approvals/{document.pk}/")]
+
+    assert [len(q) for q in many] == [len(q) for q in few]
+    assert len(_queries(hr, "/approvals/?page=2")) == len(many[0])
+    # Shell: search path, session, account, person and roles, the agency's MFA rule (for an HR
+    # officer), signers, the queue badge; the page itself: the queue's count and rows, or the
+    # card's document, steps, history, recipients, circulations, attachments and versions.
+    assert [len(q) for q in many] == [10, 15], many
