@@ -1,4 +1,9 @@
-"""What every page's shell shows: the agency, the signed-in person, the navigation."""
+"""What every page's shell shows: the agency, the signed-in person, the navigation.
+
+The agency's menu is grouped (홈 · 업무관리 · 전자결재 · 일정 · 조직 · 관리); the group of the
+current page opens its items in a second row, so the first row stays short for everyone."""
+
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,30 +13,67 @@ from core.org.selectors import can_manage_org, is_agency_admin
 from core.portal.access import current_person, current_signers, on_agency_host
 
 
-def _agency_nav(person, signers: list[int]) -> list[dict]:
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass
+class NavGroup:
+    label: str
+    items: list[NavItem]
+    count: int = 0
+    current: bool = field(default=False)
+
+    @property
+    def url(self) -> str:
+        return self.items[0].url
+
+
+def _items(*pairs) -> list[NavItem]:
+    return [NavItem(label, reverse(name)) for label, name in pairs]
+
+
+def _agency_nav(person, signers: list[int]) -> list[NavGroup]:
     queue = approval_queue(person=person, signers=signers).count() if person else 0
-    items = [{"label": _("홈"), "url": reverse("portal:home")},
-             {"label": _("전자결재"), "url": reverse("approvals:boxes"), "count": queue},
-             {"label": _("조직도"), "url": reverse("org:chart")},
-             {"label": _("직원"), "url": reverse("org:people")},
-             {"label": _("업무"), "url": reverse("work:tasks")},
-             {"label": _("메모보고"), "url": reverse("work:memos")},
-             {"label": _("지시사항"), "url": reverse("work:instructions")},
-             {"label": _("일정"), "url": reverse("schedules:month")}]
+    org = [(_("조직도"), "org:chart"), (_("직원"), "org:people")]
     if can_manage_org(person):
-        items.append({"label": _("일괄 등록"), "url": reverse("org:import")})
+        org.append((_("일괄 등록"), "org:import"))
+    groups = [
+        NavGroup(_("홈"), _items((_("홈"), "portal:home"))),
+        NavGroup(_("업무관리"), _items((_("과제"), "work:tasks"), (_("메모보고"), "work:memos"),
+                                      (_("지시사항"), "work:instructions"))),
+        NavGroup(_("전자결재"), _items((_("결재함"), "approvals:boxes"),
+                                      (_("기안하기"), "approvals:draft"),
+                                      (_("부재·대결"), "approvals:absences")), count=queue),
+        NavGroup(_("일정"), _items((_("일정"), "schedules:month"))),
+        NavGroup(_("조직"), _items(*org)),
+    ]
     if is_agency_admin(person):
-        items += [{"label": _("기관 설정"), "url": reverse("org:settings")},
-                  {"label": _("기관 규칙"), "url": reverse("policies:rules")},
-                  {"label": _("감사 기록"), "url": reverse("audit:events")}]
-    return items
+        groups.append(NavGroup(_("관리"), _items(
+            (_("기관 설정"), "org:settings"), (_("기관 규칙"), "policies:rules"),
+            (_("감사 기록"), "audit:events"))))
+    return groups
 
 
-def _console_nav() -> list[dict]:
-    return [{"label": _("기관 목록"), "url": reverse("console:agencies")},
-            {"label": _("기관 등록"), "url": reverse("console:onboard")},
-            {"label": _("일괄 등록"), "url": reverse("console:wave")},
-            {"label": _("감사 기록"), "url": reverse("console:audit")}]
+def _console_nav() -> list[NavGroup]:
+    return [NavGroup(label, _items((label, name))) for label, name in [
+        (_("기관 목록"), "console:agencies"), (_("기관 등록"), "console:onboard"),
+        (_("일괄 등록"), "console:wave"), (_("감사 기록"), "console:audit")]]
+
+
+def _mark_current(groups: list[NavGroup], path: str) -> NavGroup | None:
+    """The item whose address is the longest prefix of the path is the current one (the
+    home page only on itself); its group opens. Returns the group when it has a submenu."""
+    candidates = [(len(item.url), group, item) for group in groups for item in group.items
+                  if path == item.url or (item.url != "/" and path.startswith(item.url))]
+    if not candidates:
+        return None
+    _length, group, item = max(candidates, key=lambda found: found[0])
+    group.current = item.current = True
+    return group if len(group.items) > 1 else None
 
 
 def portal(request) -> dict:
@@ -39,6 +81,9 @@ def portal(request) -> dict:
         return {"agency": getattr(request, "tenant", None), "nav": []}
     if on_agency_host():
         person = current_person(request)
-        return {"agency": request.tenant, "me": person,
-                "nav": _agency_nav(person, current_signers(request))}
-    return {"agency": None, "is_console": True, "nav": _console_nav()}
+        nav = _agency_nav(person, current_signers(request))
+        return {"agency": request.tenant, "me": person, "nav": nav,
+                "subnav": _mark_current(nav, request.path)}
+    nav = _console_nav()
+    return {"agency": None, "is_console": True, "nav": nav,
+            "subnav": _mark_current(nav, request.path)}
