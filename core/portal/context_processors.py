@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.approvals.selectors import approval_queue
 from core.org.selectors import can_manage_org, is_agency_admin
@@ -43,7 +44,7 @@ def _agency_nav(person, signers: list[int]) -> list[NavGroup]:
         org.append((_("일괄 등록"), "org:import"))
     groups = [
         NavGroup(_("홈"), _items((_("홈"), "portal:home"))),
-        NavGroup(_("업무관리"), _items((_("과제"), "work:tasks"), (_("메모보고"), "work:memos"),
+        NavGroup(_("업무관리"), _items((pgettext_lazy("menu", "과제"), "work:tasks"), (_("메모보고"), "work:memos"),
                                       (_("지시사항"), "work:instructions"))),
         NavGroup(_("전자결재"), _items((_("결재함"), "approvals:boxes"),
                                       (_("기안하기"), "approvals:draft"),
@@ -52,7 +53,7 @@ def _agency_nav(person, signers: list[int]) -> list[NavGroup]:
         NavGroup(_("조직"), _items(*org)),
     ]
     if is_agency_admin(person):
-        groups.append(NavGroup(_("관리"), _items(
+        groups.append(NavGroup(pgettext_lazy("menu", "관리"), _items(
             (_("기관 설정"), "org:settings"), (_("기관 규칙"), "policies:rules"),
             (_("감사 기록"), "audit:events"))))
     return groups
