@@ -44,7 +44,8 @@ def _agency_nav(person, signers: list[int]) -> list[NavGroup]:
         org.append((_("일괄 등록"), "org:import"))
     groups = [
         NavGroup(_("홈"), _items((_("홈"), "portal:home"))),
-        NavGroup(_("업무관리"), _items((pgettext_lazy("menu", "과제"), "work:tasks"), (_("메모보고"), "work:memos"),
+        NavGroup(_("업무관리"), _items((pgettext_lazy("menu", "과제"), "work:tasks"),
+                                      (_("메모보고"), "work:memos"),
                                       (_("지시사항"), "work:instructions"))),
         NavGroup(_("전자결재"), _items((_("결재함"), "approvals:boxes"),
                                       (_("기안하기"), "approvals:draft"),
