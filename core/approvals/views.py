@@ -166,62 +166,53 @@ def document(request, pk: int):
 @staff_only
 @require_POST
 def act(request, pk: int):
-    person = current_person(request)
-    found = selectors.visible_documents(person=person).filter(pk=pk).first()
+    found = _readable_or_404(request, pk)
     form = ActForm(request.POST)
-    if found is None:
-        raise Http404
     if not form.is_valid():
         messages.error(request, _("처리 방법을 선택하세요."))
         return redirect("approvals:document", pk=pk)
     decision, opinion = form.cleaned_data["decision"], form.cleaned_data["opinion"]
-    origin = Origin.from_request(request)
+    if decision == "approve":
+        return _move(request, found, services.step_approve, _("처리했습니다."), opinion=opinion)
+    move = services.step_return if decision == "return" else services.step_hold
+    return _move(request, found, move, _("처리했습니다."), reason=opinion)
+
+
+def _readable_or_404(request, pk: int):
+    """The document, if the signed-in person may read it (else 404, as if it did not exist)."""
+    found = (selectors.visible_documents(person=current_person(request),
+                                         signers=current_signers(request))
+             .filter(pk=pk).first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def _move(request, document, move, done: str, **fields):
+    """A move on the document by the signed-in person: the service's refusal, or ``done``,
+    is flashed on the document's card."""
     try:
-        if decision == "approve":
-            services.step_approve(document=found, actor=person, opinion=opinion, origin=origin)
-        elif decision == "return":
-            services.step_return(document=found, actor=person, reason=opinion, origin=origin)
-        else:
-            services.step_hold(document=found, actor=person, reason=opinion, origin=origin)
+        move(document=document, actor=current_person(request),
+             origin=Origin.from_request(request), **fields)
     except ValidationError as error:
         flash_refused(request, error)
     else:
-        messages.success(request, _("처리했습니다."))
-    return redirect("approvals:document", pk=pk)
+        messages.success(request, done)
+    return redirect("approvals:document", pk=document.pk)
 
 
 @staff_only
 @require_POST
 def withdraw(request, pk: int):
-    person = current_person(request)
-    found = selectors.visible_documents(person=person).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    try:
-        services.document_withdraw(document=found, actor=person,
-                                   origin=Origin.from_request(request))
-    except ValidationError as error:
-        flash_refused(request, error)
-    else:
-        messages.success(request, _("문서를 회수했습니다."))
-    return redirect("approvals:document", pk=pk)
+    return _move(request, _readable_or_404(request, pk), services.document_withdraw,
+                 _("문서를 회수했습니다."))
 
 
 @staff_only
 @require_POST
 def acknowledge(request, pk: int):
-    person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
-    if found is None:
-        raise Http404
-    try:
-        services.step_acknowledge(document=found, actor=person,
-                                  origin=Origin.from_request(request))
-    except ValidationError as error:
-        flash_refused(request, error)
-    else:
-        messages.success(request, _("후결했습니다."))
-    return redirect("approvals:document", pk=pk)
+    return _move(request, _readable_or_404(request, pk), services.step_acknowledge,
+                 _("후결했습니다."))
 
 
 @staff_only
@@ -246,10 +237,9 @@ def absences(request):
 @staff_only
 @require_POST
 def receive(request, pk: int, recipient_pk: int):
-    person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
-    recipient = DocumentRecipient.objects.filter(document_id=pk, pk=recipient_pk).first()
-    if found is None or recipient is None:
+    person, found = current_person(request), _readable_or_404(request, pk)
+    recipient = DocumentRecipient.objects.filter(document=found, pk=recipient_pk).first()
+    if recipient is None:
         raise Http404
     try:
         recipient = services.receipt_register(recipient=recipient, actor=person,
@@ -267,21 +257,12 @@ def receive(request, pk: int, recipient_pk: int):
 def circulate(request, pk: int):
     """공람 지정 on a page of its own: its picker lists everyone in the agency, too heavy to
     render on every completed document's card."""
-    person = current_person(request)
-    found = selectors.visible_documents(person=person).filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    found = _readable_or_404(request, pk)
     form = CirculateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.document_circulate(document=found, people=list(form.cleaned_data["people"]),
-                                        deadline=form.cleaned_data["deadline"], actor=person,
-                                        origin=Origin.from_request(request))
-        except ValidationError as error:
-            flash_refused(request, error)
-        else:
-            messages.success(request, _("공람을 지정했습니다."))
-        return redirect("approvals:document", pk=pk)
+        return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
+                     people=list(form.cleaned_data["people"]),
+                     deadline=form.cleaned_data["deadline"])
     if form.errors:
         messages.error(request, _("공람할 사람을 지정하세요."))
     return render(request, "approvals/circulate.html", {"document": found, "form": form},
@@ -336,10 +317,7 @@ def _previous_draft(document) -> dict:
 @require_http_methods(["GET", "POST"])
 def revise(request, pk: int):
     """A reviewer rewrites the draft at their turn; it goes on up the line as a new version."""
-    person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
-    if found is None:
-        raise Http404
+    person, found = current_person(request), _readable_or_404(request, pk)
     form = ReviseForm(request.POST or None, initial={"title": found.title, "body": found.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,18 +335,8 @@ def revise(request, pk: int):
 @staff_only
 @require_POST
 def skip(request, pk: int):
-    person = current_person(request)
-    found = selectors.document_for(person=person, pk=pk)
-    if found is None:
-        raise Http404
-    try:
-        services.step_skip(document=found, actor=person, origin=Origin.from_request(request),
-                           reason=request.POST.get("reason", "")[:500])
-    except ValidationError as error:
-        flash_refused(request, error)
-    else:
-        messages.success(request, _("검토자를 건너뛰었습니다."))
-    return redirect("approvals:document", pk=pk)
+    return _move(request, _readable_or_404(request, pk), services.step_skip,
+                 _("검토자를 건너뛰었습니다."), reason=request.POST.get("reason", "")[:500])
 
 
 @staff_only
