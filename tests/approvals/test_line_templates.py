@@ -3,24 +3,13 @@ edited by agency admins as new dated versions."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.audit.models import AuditEvent
-from core.org.models import Position
 from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import policy_in_force
 from tests.conftest import agency_client
-
-
-@pytest.fixture
-def division_head(alpha_people):
-    with schema_context("alpha"):
-        head = alpha_people.head
-        head.position = Position.objects.get(code="division_head")
-        head.save(update_fields=["position"])
-    return alpha_people
 
 
 def _selected(page: str, field: str) -> str:

@@ -2,25 +2,13 @@
 
 import io
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from core.approvals.models import Circulation, Document, DocumentStatus, SignMark
-from core.org.models import Position
 from tests.conftest import agency_client
-
-
-@pytest.fixture
-def division_head(alpha_people):
-    """Make Hyun, the staff member's unit head, a 과장 (division head)."""
-    with schema_context("alpha"):
-        head = alpha_people.head
-        head.position = Position.objects.get(code="division_head")
-        head.save(update_fields=["position"])
-    return alpha_people
 
 
 def _draft(client, people, **extra):
