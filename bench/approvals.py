@@ -364,7 +364,7 @@ def generate_background(org: Org, documents: int) -> dict[str, int]:
         # division head (결재, or 검토 before the bureau head on 4-step budget documents).
         cursor.execute(f"""
             INSERT INTO {t['ApprovalStep']} (document_id, "order", role, person_id, status,
-                sign_mark, opinion, acted_at, acted_by_id, acknowledged_at)
+                sign_mark, opinion, revised, acted_at, acted_by_id, acknowledged_at)
             SELECT d.id, s.s,
                    CASE WHEN s.s = d.len THEN 'approver' WHEN s.s = 1 THEN 'reviewer'
                         WHEN s.s = 2 THEN 'cooperator' ELSE 'reviewer' END,
@@ -375,6 +375,7 @@ def generate_background(org: Org, documents: int) -> dict[str, int]:
                    CASE WHEN d.status = 'approved' AND s.s = d.len THEN 'delegated' ELSE '' END,
                    CASE st.status WHEN 'returned' THEN '근거 자료를 보완하세요.'
                                   WHEN 'held' THEN '예산 협의 후 처리' ELSE '' END,
+                   false,
                    CASE WHEN st.status IN ('approved', 'returned')
                         THEN d.submitted_at + s.s * interval '2 hours' END,
                    NULL, NULL

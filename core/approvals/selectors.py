@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.approvals.models import (
@@ -224,6 +225,29 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         documents = documents.filter(created_at__date__lte=until)
     allowed = {"-submitted_at", "submitted_at", "title", "-approved_at"}
     return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
+
+
+def waiting_counts(*, person: Person) -> dict[str, int]:
+    """What waits for the person in the boxes besides their turns, in one query: 후결 to
+    acknowledge, received documents their unit has not registered, unread circulations."""
+    after = ApprovalStep.objects.filter(person=OuterRef("pk"), sign_mark=SignMark.PROXY,
+                                        acknowledged_at__isnull=True)
+    inbox = DocumentRecipient.objects.filter(unit=OuterRef("unit_id"), received_at__isnull=True,
+                                             dispatched_at__isnull=False)
+    unread = Circulation.objects.filter(person=OuterRef("pk"), read_at__isnull=True)
+    counts = (Person.objects.filter(pk=person.pk)
+              .annotate(n_after=_count(after, "person"), n_inbox=_count(inbox, "unit"),
+                        n_unread=_count(unread, "person"))
+              .values("n_after", "n_inbox", "n_unread").get())
+    return {"after": counts["n_after"], "inbox": counts["n_inbox"],
+            "circulated": counts["n_unread"]}
+
+
+def _count(rows: QuerySet, correlated: str) -> Coalesce:
+    """The number of ``rows`` of a subquery filtered on the outer row through ``correlated``
+    (grouping by it gives one count), 0 when there are none."""
+    counted = rows.order_by().values(correlated).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def _text_match(query: str) -> Q:

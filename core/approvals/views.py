@@ -61,7 +61,9 @@ def boxes(request):
     if request.GET.get("format") == "xlsx":
         return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
-    shown = BOXES + ([ALL_BOX] if selectors.reads_all_documents(person) else [])
+    counts = selectors.waiting_counts(person=person)
+    shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
+        [(*ALL_BOX, 0)] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
         "page": page, "box": box, "boxes": shown, "filters": filters,
         "statuses": DocumentStatus.choices,

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from core.approvals import services
 from core.approvals.models import Circulation, Document, DocumentStatus, SignMark
 from tests.conftest import agency_client
 
@@ -255,6 +256,20 @@ def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(div
     assert [len(q) for q in many] == [len(q) for q in few]
     assert len(_queries(hr, "/approvals/?page=2")) == len(many[0])
     # Shell: search path, session, account, person and roles, the agency's MFA rule (for an HR
-    # officer), signers, the queue badge; the page itself: the queue's count and rows, or the
-    # card's document, steps, history, recipients, circulations, attachments and versions.
-    assert [len(q) for q in many] == [10, 15], many
+    # officer), signers, the queue badge; the page itself: the box tabs' counts, the queue's
+    # count and rows, or the card's document, steps, history, recipients, circulations,
+    # attachments and versions.
+    assert [len(q) for q in many] == [11, 15], many
+
+
+def test_the_box_tabs_count_what_waits_for_the_person(division_head):
+    people = division_head
+    document = _approved_by_the_head(people)
+    with schema_context("alpha"):
+        services.document_circulate(document=Document.objects.get(pk=document.pk),
+                                    people=[people.other], actor=people.head)
+    other = agency_client("alpha", people.other.user)
+    tabs = other.get("/approvals/").content.decode()
+    assert '공람 <span class="hm-badge">1<span class="sr-only">건' in tabs
+    other.get(f"/approvals/{document.pk}/")  # reading it
+    assert '공람 <span class="hm-badge">' not in other.get("/approvals/").content.decode()
