@@ -619,25 +619,6 @@ def explain(org: Org, sqls: list[str], counts: list[str]) -> list[tuple[str, flo
     return out
 
 
-def proposed_queue(person):
-    """NOT application code: the approval_queue rewrite suggested in the report, to EXPLAIN
-    it side by side. The signers (the person and whoever they act for today) are fetched
-    first, so the step lookup can use the (person, status) index."""
-    from django.db.models import Exists, OuterRef
-    from django.utils import timezone
-
-    from core.approvals.models import ApprovalStep, Document, DocumentStatus, StepStatus
-    from core.approvals.selectors import absent_people_acted_for
-
-    signers = [person.pk, *absent_people_acted_for(
-        acting=person, on=timezone.localdate()).values_list("pk", flat=True)]
-    turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers,
-                                       status__in=[StepStatus.PENDING, StepStatus.HELD])
-    return (Document.objects.filter(Exists(turn),
-                                    status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
-            .select_related("drafter", "handling_unit").order_by("submitted_at", "id"))
-
-
 def print_table(benches: dict[str, Bench]) -> None:
     empty, big = benches["empty"], benches["big"]
     print(f"\n{'endpoint':<14} {'agency':<6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
@@ -841,20 +822,6 @@ def run(original_name: str) -> int:
                  ["paginator", "nav badge"]))
     print("... the document page's approvals_document SELECTs (big agency):")
     show(explain(big_org, benches["big"].last_queries["document"], ["nav badge"]))
-    from django.db import reset_queries
-    from django.test.utils import CaptureQueriesContext
-
-    from core.org.models import Person
-
-    reset_queries()
-    with schema_context(big_org.schema), CaptureQueriesContext(connection) as captured:
-        person = Person.objects.get(pk=big_org.p.pk)
-        proposed = proposed_queue(person)
-        proposed.count()
-        list(proposed.order_by("-submitted_at", "-id")[:30])
-    print("... the proposed approval_queue rewrite for the same person (big agency; NOT "
-          "applied, see proposed_queue()):")
-    show(explain(big_org, [q["sql"] for q in captured.captured_queries], ["count"]))
     return 0
 
 

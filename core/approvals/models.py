@@ -126,7 +126,12 @@ class ApprovalStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "person"], name="step_person_once"),
         ]
-        indexes = [models.Index(fields=["person", "status"])]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            # The 후결 box count: proxy signatures still to be acknowledged, few at any time.
+            models.Index(fields=["person"], name="step_after_the_fact",
+                         condition=Q(sign_mark="proxy", acknowledged_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id}:{self.order} {self.person}"
@@ -262,6 +267,10 @@ class DocumentRecipient(models.Model):
             models.UniqueConstraint(fields=["document", "unit"], condition=Q(unit__isnull=False),
                                     name="recipient_unit_once"),
         ]
+        # The 수신 box count: dispatched to a unit and not yet registered there.
+        indexes = [models.Index(fields=["unit"], name="recipient_to_register",
+                                condition=Q(received_at__isnull=True,
+                                            dispatched_at__isnull=False))]
 
     def __str__(self) -> str:
         return self.unit.name if self.unit_id else self.external_name
@@ -289,6 +298,9 @@ class Circulation(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["document", "person"],
                                                name="circulation_once")]
+        # The 공람 box count: circulated to the person and not yet read.
+        indexes = [models.Index(fields=["person"], name="circulation_unread",
+                                condition=Q(read_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.person}"
