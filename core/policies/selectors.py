@@ -2,6 +2,9 @@
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from core.org.models import Position, Unit
 from core.policies.models import Policy, PolicyKind
 
 
@@ -21,3 +24,27 @@ def document_types(*, on: date) -> list[tuple[str, str]]:
     """The document types the delegation rules know, as (code, name) choices."""
     return [(rule["document_type"], rule.get("name") or rule["document_type"])
             for rule in delegation_rules(on=on)]
+
+
+
+def readable_lines(policy: Policy) -> list[str] | None:
+    """The delegation rules and line templates as an admin reads them (문서 유형 → 직위;
+    템플릿: 검토 … → 결재 …), names instead of codes; None for the kinds shown as data."""
+    positions = dict(Position.objects.values_list("code", "name"))
+    if policy.kind == PolicyKind.DELEGATION:
+        return [f"{rule.get('name') or rule['document_type']} → "
+                f"{positions.get(rule['final_position'], rule['final_position'])}"
+                for rule in policy.data["rules"]]
+    if policy.kind == PolicyKind.APPROVAL_LINES:
+        units = dict(Unit.objects.values_list("code", "name"))
+        return [f"{template['name']}: "
+                + " → ".join(_box(step, positions, units) for step in template["steps"])
+                for template in policy.data["templates"]]
+    return None
+
+
+def _box(step: dict, positions: dict, units: dict) -> str:
+    roles = {"reviewer": _("검토"), "cooperator": _("협조"), "approver": _("결재")}
+    who = units.get(step["unit"], step["unit"]) if step.get("unit") else positions.get(
+        step.get("position"), step.get("position"))
+    return f"{roles.get(step['role'], step['role'])} {who}"

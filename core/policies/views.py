@@ -13,7 +13,7 @@ from core.org.selectors import is_agency_admin
 from core.policies import services
 from core.policies.forms import DelegationForm, LineTemplateForm, LineTemplateFormSet, StartForm
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import document_types, policy_in_force
+from core.policies.selectors import document_types, policy_in_force, readable_lines
 from core.portal.access import person_passes
 from core.portal.feedback import form_refused
 
@@ -23,7 +23,7 @@ admin_only = person_passes(is_agency_admin)
 @admin_only
 def rules(request):
     today = timezone.localdate()
-    in_force = [p for kind in PolicyKind.values
+    in_force = [(p, readable_lines(p)) for kind in PolicyKind.values
                 if (p := policy_in_force(kind=kind, on=today)) is not None]
     history = Policy.objects.order_by("kind", "-effective_from")
     return render(request, "policies/rules.html", {"in_force": in_force, "history": history})

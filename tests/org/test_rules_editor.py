@@ -46,3 +46,9 @@ def test_only_agency_admins_see_and_edit_rules(alpha_people):
         client = agency_client("alpha", persona.user)
         assert client.get("/rules/").status_code == 403
         assert client.post("/rules/delegation/", {}).status_code == 403
+
+
+def test_the_rules_page_reads_lines_and_delegation_by_name(alpha_people):
+    page = agency_client("alpha", alpha_people.admin.user).get("/rules/").content.decode()
+    assert "일반 기안: 검토 팀장 → 결재 과장" in page
+    assert "일반 문서 → 과장" in page
