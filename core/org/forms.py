@@ -17,8 +17,14 @@ def _person_label(person: Person) -> str:
     return f"{person.name} ({person.unit or '-'} {person.position or ''})".strip()
 
 
+# frontend/static/harmony/filter-select.js adds a search box to selects marked so.
+FILTERABLE = {"data-filterable": _("이름·부서·직위로 찾기")}
+
+
 class PersonChoice(forms.ModelChoiceField):
     """Pick one person, shown with their unit and position."""
+
+    widget = forms.Select(attrs=FILTERABLE)
 
     def label_from_instance(self, person: Person) -> str:
         return _person_label(person)
@@ -26,6 +32,8 @@ class PersonChoice(forms.ModelChoiceField):
 
 class PeopleChoice(forms.ModelMultipleChoiceField):
     """Pick several people, shown with their unit and position."""
+
+    widget = forms.SelectMultiple(attrs={**FILTERABLE, "size": 8})
 
     def label_from_instance(self, person: Person) -> str:
         return _person_label(person)
