@@ -1,0 +1,69 @@
+"""KWCAG / WCAG 2.1 AA, checked by axe-core (npm, injected into the real page) on the pages
+staff use most: no serious or critical violation on any of them."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django_tenants.utils import schema_context
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "frontend/node_modules/axe-core/axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           WCAG_AA)
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def agency_with_work(harmony_server):
+    """Function-scoped, so passwords are hashed with the tests' hasher (see _clean_slate)."""
+    from core.approvals import services
+    from core.approvals.models import StepRole
+    from core.org.models import Position, RoleCode
+    from core.work import services as work
+    from tests.factories import PersonFactory, UnitFactory
+
+    agency = harmony_server.onboard("a11y", name_ko="접근성시험부", invite=False)
+    with schema_context(agency.schema_name):
+        unit = UnitFactory(name="혁신기획과")
+        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
+                             position=Position.objects.get(code="division_head"))
+        unit.head = head
+        unit.save(update_fields=["head"])
+        staff = PersonFactory(name="최샘", unit=unit,
+                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN])
+        document = services.document_draft(drafter=staff, title="접근성 점검 계획",
+                                           body="<p>본문</p>")
+        services.document_submit(document=document, actor=staff, line=[
+            services.LineEntry(person=head, role=StepRole.APPROVER)])
+        work.task_create(actor=staff, owner=staff, title="웹 접근성 개선")
+    return agency, staff, document
+
+
+def test_the_main_pages_have_no_serious_accessibility_violations(harmony_server,
+                                                                 agency_with_work, page):
+    from tests.factories import PASSWORD
+
+    agency, staff, document = agency_with_work
+    base = harmony_server.url_for(agency)
+    page.goto(f"{base}/")
+    found = {"/accounts/login/": _violations(page)}
+    sign_in(page, staff.user.email, PASSWORD)
+    page.wait_for_url(f"{base}/")
+    for path in ("/", "/approvals/", "/approvals/new/", f"/approvals/{document.pk}/", "/work/",
+                 "/work/memos/new/", "/schedules/", "/schedules/week/", "/org/people/",
+                 "/rules/lines/"):
+        page.goto(f"{base}{path}")
+        found[path] = _violations(page)
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(
+        found, ensure_ascii=False, indent=1)
