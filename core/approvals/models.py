@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.org.models import Person, Unit
 
+# The year of a register that never resets (훈령·예규 count on across years).
+CONTINUOUS = 0
+
 
 class DocumentStatus(models.TextChoices):
     DRAFT = "draft", _("작성 중")
@@ -46,6 +49,13 @@ class Document(models.Model):
     version = models.PositiveIntegerField(_("판"), default=1)
     year = models.PositiveSmallIntegerField(_("생산 연도"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("일련번호"), null=True, blank=True)
+    # Empty: numbered in the handling unit's yearly register (생산등록번호). Otherwise the
+    # document type whose own agency-wide register numbered it (훈령·예규 never reset, year 0;
+    # 지시·공고 count per year), with the register's name as printed at that moment.
+    register = models.CharField(_("등록 대장"), max_length=30, blank=True, default="",
+                                db_default="")
+    register_name = models.CharField(_("대장 이름"), max_length=50, blank=True, default="",
+                                     db_default="")
     created_at = models.DateTimeField(_("작성일시"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("상신일시"), null=True, blank=True)
     approved_at = models.DateTimeField(_("결재일시"), null=True, blank=True)
@@ -55,8 +65,11 @@ class Document(models.Model):
         verbose_name = _("문서")
         constraints = [
             models.UniqueConstraint(fields=["handling_unit", "year", "serial"],
-                                    condition=Q(serial__isnull=False),
+                                    condition=Q(serial__isnull=False, register=""),
                                     name="document_number_unique"),
+            models.UniqueConstraint(fields=["register", "year", "serial"],
+                                    condition=Q(serial__isnull=False) & ~Q(register=""),
+                                    name="document_typed_number_unique"),
             models.CheckConstraint(
                 condition=Q(disclosure="public", disclosure_ground__isnull=True)
                 | (~Q(disclosure="public") & Q(disclosure_ground__gte=1, disclosure_ground__lte=8)),
@@ -72,8 +85,17 @@ class Document(models.Model):
 
     @property
     def number(self) -> str:
-        """생산등록번호 `{처리과명}-{일련번호}`, once approved."""
-        return f"{self.handling_unit.name}-{self.serial}" if self.serial else ""
+        """The number once approved: `{처리과명}-{일련번호}` (생산등록번호), or in a type's own
+        register `훈령 제12호` (never reset) or `공고 제2026-3호` (per year)."""
+        if not self.serial:
+            return ""
+        if not self.register:
+            return f"{self.handling_unit.name}-{self.serial}"
+        if self.year == CONTINUOUS:
+            return _("%(name)s 제%(serial)d호") % {"name": self.register_name,
+                                                  "serial": self.serial}
+        return _("%(name)s 제%(year)d-%(serial)d호") % {
+            "name": self.register_name, "year": self.year, "serial": self.serial}
 
 
 class StepRole(models.TextChoices):
@@ -193,19 +215,29 @@ class DocumentVersion(models.Model):
 
 
 class SerialCounter(models.Model):
-    """The last serial issued per handling unit and year; locked while a number is taken,
+    """The last serial issued in a register: a handling unit's per year, or a document
+    type's agency-wide one (year 0 when it never resets). Locked while a number is taken,
     which keeps numbers gap-free and unique under concurrent approvals."""
 
-    handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    handling_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    register = models.CharField(max_length=30, blank=True, default="", db_default="")
     year = models.PositiveSmallIntegerField()
     last_serial = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["handling_unit", "year"],
-                                               name="serial_counter_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["handling_unit", "year"], condition=Q(register=""),
+                                    name="serial_counter_once"),
+            models.UniqueConstraint(fields=["register", "year"], condition=~Q(register=""),
+                                    name="serial_counter_typed_once"),
+            models.CheckConstraint(
+                condition=(Q(register="") & Q(handling_unit__isnull=False))
+                | (~Q(register="") & Q(handling_unit__isnull=True)),
+                name="serial_counter_unit_or_type"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.handling_unit_id}/{self.year}: {self.last_serial}"
+        return f"{self.register or self.handling_unit_id}/{self.year}: {self.last_serial}"
 
 
 class AbsenceKind(models.TextChoices):

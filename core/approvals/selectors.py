@@ -1,5 +1,6 @@
 """Read approval queues and documents, with who may see what built in."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.approvals.models import (
+    CONTINUOUS,
     Absence,
     ApprovalStep,
     Circulation,
@@ -22,6 +24,9 @@ from core.org.models import Person, Position, RoleCode, Unit
 from core.org.selectors import role_codes
 from core.policies.models import PolicyKind
 from core.policies.selectors import delegation_rules, policy_in_force
+
+# 공고 제2026-3호, 훈령 제12호 (a type's own register, see Document.number).
+TYPED_NUMBER = re.compile(r"^(?P<name>\S+)\s*제(?:(?P<year>\d{4})-)?(?P<serial>\d+)호?$")
 
 
 def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
@@ -251,12 +256,17 @@ def _count(rows: QuerySet, correlated: str) -> Coalesce:
 
 
 def _text_match(query: str) -> Q:
-    """Title, drafter or unit; a document number such as `혁신기획과-12` finds that document."""
+    """Title, drafter or unit; a document number such as `혁신기획과-12`, `공고 제2026-3호` or
+    `훈령 제12호` finds that document."""
     match = Q(title__icontains=query) | Q(drafter__name__icontains=query) | Q(
         handling_unit__name__icontains=query)
+    typed = TYPED_NUMBER.match(query.strip())
+    if typed:
+        return match | Q(register_name=typed["name"], serial=int(typed["serial"]),
+                         year=int(typed["year"] or CONTINUOUS))
     unit, _, serial = query.rpartition("-")
     if unit and serial.isdigit():
-        match |= Q(handling_unit__name=unit.strip(), serial=int(serial))
+        match |= Q(handling_unit__name=unit.strip(), serial=int(serial), register="")
     return match
 
 

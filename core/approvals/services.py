@@ -14,6 +14,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from core.approvals.models import (
+    CONTINUOUS,
     Absence,
     ActionKind,
     ApprovalStep,
@@ -258,24 +259,37 @@ def _open_next_turn(document: Document, order: int) -> bool:
 
 
 def _complete(document: Document, actor: Person, origin: Origin) -> None:
-    """Number the document at the approver's signature (생산등록번호) and close it."""
+    """Number the document at the approver's signature and close it: in the handling unit's
+    register, or in its type's own register when the delegation rules give it one."""
     now = timezone.now()
-    year, serial = _next_serial(unit_id=document.handling_unit_id, on=now)
+    rule = next((r for r in delegation_rules(on=timezone.localdate(now))
+                 if r["document_type"] == document.document_type), {})
+    register = rule.get("register", "unit")
+    if register == "unit":
+        year, serial = _next_serial(unit_id=document.handling_unit_id, on=now)
+    else:
+        year, serial = _next_serial(register=document.document_type, on=now,
+                                    continuous=register == "continuous")
+        document.register = document.document_type
+        document.register_name = rule.get("name") or document.document_type
     document.status, document.approved_at = DocumentStatus.APPROVED, now
     document.year, document.serial = year, serial
-    document.save(update_fields=["status", "year", "serial", "approved_at"])
+    document.save(update_fields=["status", "year", "serial", "approved_at", "register",
+                                 "register_name"])
     # 도달주의: the document takes effect as it reaches its recipients, now.
     document.recipients.update(dispatched_at=now)
     _record(document, actor, ActionKind.COMPLETED, origin)
 
 
-def _next_serial(*, unit_id: int, on) -> tuple[int, int]:
-    """Take the next number of the unit's yearly register (shared by produced and received
-    documents); the row lock makes concurrent takers queue, so numbers are gap-free."""
-    year = timezone.localdate(on).year
-    SerialCounter.objects.bulk_create([SerialCounter(handling_unit_id=unit_id, year=year)],
-                                      ignore_conflicts=True)
-    counter = SerialCounter.objects.select_for_update().get(handling_unit_id=unit_id, year=year)
+def _next_serial(*, on, unit_id: int | None = None, register: str = "",
+                 continuous: bool = False) -> tuple[int, int]:
+    """Take the next number of a register: the unit's yearly one (shared by produced and
+    received documents) or a document type's. The row lock makes concurrent takers queue,
+    so numbers are gap-free."""
+    year = CONTINUOUS if continuous else timezone.localdate(on).year
+    key = {"handling_unit_id": unit_id, "register": register, "year": year}
+    SerialCounter.objects.bulk_create([SerialCounter(**key)], ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(**key)
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
     return year, counter.last_serial

@@ -10,6 +10,10 @@ from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import policy_in_force
 from tests.conftest import agency_client
 
+# The standard model's types numbered in registers of their own keep their final positions.
+TYPED_REGISTERS = {"directive": "minister", "established_rule": "minister",
+                   "order": "vice_minister", "notice": "division_head"}
+
 
 def test_an_agency_admin_moves_final_approval_of_a_type_from_a_date(alpha_people):
     admin = agency_client("alpha", alpha_people.admin.user)
@@ -17,7 +21,7 @@ def test_an_agency_admin_moves_final_approval_of_a_type_from_a_date(alpha_people
     start = timezone.localdate() + timedelta(days=7)
     response = admin.post("/rules/delegation/", {
         "effective_from": start.isoformat(), "general": "team_head", "policy": "office_head",
-        "budget": "bureau_head", "personnel": "vice_minister"})
+        "budget": "bureau_head", "personnel": "vice_minister", **TYPED_REGISTERS})
 
     assert response.status_code == 302
     with schema_context("alpha"):
@@ -27,6 +31,9 @@ def test_an_agency_admin_moves_final_approval_of_a_type_from_a_date(alpha_people
         assert AuditEvent.objects.filter(action="policies.delegation_updated").exists()
     general = {r["document_type"]: r["final_position"] for r in later_rules.data["rules"]}
     assert general["general"] == "team_head"
+    # What the form does not edit, such as a type's own register, is carried over.
+    assert {r["document_type"]: r.get("register") for r in later_rules.data["rules"]}[
+        "notice"] == "yearly"
     assert {r["document_type"]: r["final_position"]
             for r in today_rules.data["rules"]}["general"] == "division_head"
 
@@ -36,7 +43,7 @@ def test_a_second_version_on_the_same_day_is_refused(alpha_people):
     today = timezone.localdate().isoformat()
     response = admin.post("/rules/delegation/", {
         "effective_from": today, "general": "team_head", "policy": "office_head",
-        "budget": "bureau_head", "personnel": "vice_minister"})
+        "budget": "bureau_head", "personnel": "vice_minister", **TYPED_REGISTERS})
     assert response.status_code == 400
     assert "같은 날짜에 시작하는 규정" in response.content.decode()
 
