@@ -222,28 +222,33 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
         document = _lock_open(document)
         step = _my_turn(document, actor)
         step.status, step.opinion, step.acted_at = StepStatus.APPROVED, opinion, timezone.now()
+        # The document type's rule decides 전결 and the register (read once, at the approver).
+        rule = _type_rule(document) if step.role == StepRole.APPROVER else {}
         if step.acted_by_id:
             step.sign_mark = SignMark.PROXY
-        elif step.role == StepRole.APPROVER and _signs_by_delegation(document, actor):
+        elif step.role == StepRole.APPROVER and _signs_by_delegation(rule, actor):
             step.sign_mark = SignMark.DELEGATED
         step.save(update_fields=["status", "opinion", "acted_at", "sign_mark", "acted_by"])
         document.status = DocumentStatus.IN_PROGRESS
         _record(document, actor, ActionKind.APPROVED, origin, opinion)
         if not _open_next_turn(document, step.order):
-            _complete(document, actor, origin)
+            _complete(document, actor, origin, rule)
         else:
             document.save(update_fields=["status"])
     return document
 
 
-def _signs_by_delegation(document: Document, approver: Person) -> bool:
+def _type_rule(document: Document) -> dict:
+    """The delegation rule (위임전결규정) in force for the document's type, {} if none."""
+    return next((rule for rule in delegation_rules(on=timezone.localdate())
+                 if rule["document_type"] == document.document_type), {})
+
+
+def _signs_by_delegation(rule: dict, approver: Person) -> bool:
     """전결: the final signature comes from the position the delegation rules name for this
     document type, below the head of the agency (rank 1), who signs in their own right."""
-    rules = delegation_rules(on=timezone.localdate())
-    final = {rule["document_type"]: rule["final_position"] for rule in rules}
     position = approver.position
-    return bool(position and position.rank > 1 and final.get(document.document_type)
-                == position.code)
+    return bool(position and position.rank > 1 and rule.get("final_position") == position.code)
 
 
 def _open_next_turn(document: Document, order: int) -> bool:
@@ -258,12 +263,10 @@ def _open_next_turn(document: Document, order: int) -> bool:
     return True
 
 
-def _complete(document: Document, actor: Person, origin: Origin) -> None:
+def _complete(document: Document, actor: Person, origin: Origin, rule: dict) -> None:
     """Number the document at the approver's signature and close it: in the handling unit's
-    register, or in its type's own register when the delegation rules give it one."""
+    register, or in its type's own register when its delegation rule gives it one."""
     now = timezone.now()
-    rule = next((r for r in delegation_rules(on=timezone.localdate(now))
-                 if r["document_type"] == document.document_type), {})
     register = rule.get("register", "unit")
     if register == "unit":
         year, serial = _next_serial(unit_id=document.handling_unit_id, on=now)
