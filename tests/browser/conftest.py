@@ -92,6 +92,26 @@ class HarmonyServer:
             actor=None, invite=invite,
         )
 
+    def onboard_division(self, label: str, *, name_ko: str, staff_roles=("staff",)):
+        """An agency with 혁신기획과: 김현, its head and a 과장 (who signs general documents by
+        delegation), and 최샘, staff there. Call it from function-scoped fixtures, so the
+        passwords are hashed with the tests' hasher (see _clean_slate)."""
+        from django_tenants.utils import schema_context
+
+        from core.org.models import Position, RoleCode
+        from tests.factories import PersonFactory, UnitFactory
+
+        agency = self.onboard(label, name_ko=name_ko, invite=False)
+        with schema_context(agency.schema_name):
+            unit = UnitFactory(name="혁신기획과")
+            head = PersonFactory(name="김현", unit=unit,
+                                 roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
+                                 position=Position.objects.get(code="division_head"))
+            unit.head = head
+            unit.save(update_fields=["head"])
+            staff = PersonFactory(name="최샘", unit=unit, roles=list(staff_roles))
+        return agency, head, staff
+
     def central_staff(self, secret: str):
         """A central staff account in the public schema with TOTP enrolled."""
         from core.accounts.mfa import totp_enrol

@@ -26,22 +26,13 @@ def _violations(page) -> list[dict]:
 
 @pytest.fixture
 def agency_with_work(harmony_server):
-    """Function-scoped, so passwords are hashed with the tests' hasher (see _clean_slate)."""
     from core.approvals import services
     from core.approvals.models import StepRole
-    from core.org.models import Position, RoleCode
     from core.work import services as work
-    from tests.factories import PersonFactory, UnitFactory
 
-    agency = harmony_server.onboard("a11y", name_ko="접근성시험부", invite=False)
+    agency, head, staff = harmony_server.onboard_division(
+        "a11y", name_ko="접근성시험부", staff_roles=("staff", "agency_admin"))
     with schema_context(agency.schema_name):
-        unit = UnitFactory(name="혁신기획과")
-        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
-                             position=Position.objects.get(code="division_head"))
-        unit.head = head
-        unit.save(update_fields=["head"])
-        staff = PersonFactory(name="최샘", unit=unit,
-                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN])
         document = services.document_draft(drafter=staff, title="접근성 점검 계획",
                                            body="<p>본문</p>")
         services.document_submit(document=document, actor=staff, line=[

@@ -5,7 +5,6 @@ document number."""
 import re
 
 import pytest
-from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
@@ -15,18 +14,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def agency_people(harmony_server):
-    """Function-scoped, so passwords are hashed with the tests' hasher (see _clean_slate)."""
-    from core.org.models import Position, RoleCode
-    from tests.factories import PersonFactory, UnitFactory
-
-    agency = harmony_server.onboard("approve", name_ko="결재시험부", invite=False)
-    with schema_context(agency.schema_name):
-        unit = UnitFactory(name="혁신기획과")
-        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
-                             position=Position.objects.get(code="division_head"))
-        unit.head = head
-        unit.save(update_fields=["head"])
-        staff = PersonFactory(name="최샘", unit=unit)
+    agency, head, staff = harmony_server.onboard_division("approve", name_ko="결재시험부")
     return agency, staff, head
 
 
