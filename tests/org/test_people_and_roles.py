@@ -112,7 +112,7 @@ def test_people_and_org_pages_use_a_bounded_number_of_queries(alpha_people,
     with schema_context("alpha"):
         for _ in range(40):
             PersonFactory(unit=alpha_people.staff.unit)
-    for path in ("/org/people/", "/org/", "/"):
+    for path in ("/org/people/", "/org/"):  # the home page: tests/portal/test_home.py
         with django_assert_max_num_queries(14):  # shell: session, user, person, MFA, nav
             client.get(path)
 
