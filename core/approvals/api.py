@@ -123,6 +123,16 @@ class DocumentViewSet(viewsets.GenericViewSet):
             raise NotFound
         return found
 
+    def _move(self, document: Document, person: Person, move, **fields) -> Response:
+        """Run a move on the document; its refusal answers 400 or 409 with the Korean
+        message, success the document as it now stands."""
+        try:
+            move(document=document, actor=person, origin=Origin.from_request(self.request),
+                 **fields)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(DocumentDetailSerializer(self._document(document.pk)).data)
+
     def list(self, request):
         documents = selectors.document_list(person=self._person(),
                                             box=request.query_params.get("box", "queue"),
@@ -160,31 +170,15 @@ class DocumentViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         decision, opinion = data.validated_data["decision"], data.validated_data.get(
             "opinion", "")
-        origin = Origin.from_request(request)
-        try:
-            if decision == "approve":
-                services.step_approve(document=document, actor=person, opinion=opinion,
-                                      origin=origin)
-            elif decision == "return":
-                services.step_return(document=document, actor=person, reason=opinion,
-                                     origin=origin)
-            else:
-                services.step_hold(document=document, actor=person, reason=opinion,
-                                   origin=origin)
-        except DjangoValidationError as error:
-            return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        if decision == "approve":
+            return self._move(document, person, services.step_approve, opinion=opinion)
+        move = services.step_return if decision == "return" else services.step_hold
+        return self._move(document, person, move, reason=opinion)
 
     @extend_schema(request=None, responses=DocumentDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        document, person = self._document(pk), self._person()
-        try:
-            services.document_withdraw(document=document, actor=person,
-                                       origin=Origin.from_request(request))
-        except DjangoValidationError as error:
-            return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        return self._move(self._document(pk), self._person(), services.document_withdraw)
 
     @extend_schema(request=SubmitSerializer, responses=DocumentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -212,12 +206,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
         document, person = self._document(pk), self._person()
         data = ReviseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.step_revise(document=document, actor=person,
-                                 origin=Origin.from_request(request), **data.validated_data)
-        except DjangoValidationError as error:
-            return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        return self._move(document, person, services.step_revise, **data.validated_data)
 
     @extend_schema(request=ReasonSerializer, responses=DocumentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -225,10 +214,4 @@ class DocumentViewSet(viewsets.GenericViewSet):
         document, person = self._document(pk), self._person()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.step_skip(document=document, actor=person,
-                               reason=data.validated_data["reason"],
-                               origin=Origin.from_request(request))
-        except DjangoValidationError as error:
-            return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        return self._move(document, person, services.step_skip, **data.validated_data)

@@ -33,8 +33,6 @@ class MultipleFileField(forms.FileField):
 
 
 class DraftForm(forms.Form):
-    MULTIPLE = {"reviewers", "cooperators", "recipient_units"}
-
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
     body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)

@@ -155,6 +155,7 @@ class TemplateLine:
     cooperators: list[Person]
     approver: Person | None
     unfilled: list[str]
+    delegated: Person | None  # the approver the delegation rules propose, if any
 
 
 def template_line(*, drafter: Person, template: dict, on: date) -> TemplateLine:
@@ -185,7 +186,7 @@ def template_line(*, drafter: Person, template: dict, on: date) -> TemplateLine:
     taken = {approver.pk} if approver else set()
     cooperators = _once(chosen["cooperator"], taken)
     reviewers = _once(chosen["reviewer"], taken)
-    return TemplateLine(reviewers, cooperators, approver, unfilled)
+    return TemplateLine(reviewers, cooperators, approver, unfilled, delegated)
 
 
 def _once(people: list[Person], taken: set[int]) -> list[Person]:

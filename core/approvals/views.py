@@ -91,9 +91,7 @@ def draft(request):
                 return redirect("approvals:document", pk=document.pk)
         return render(request, "approvals/draft.html", {"form": form},
                       status=400 if form.errors else 200)
-    initial, line = _template_initial(request, person, templates, today)
-    proposed = selectors.proposed_approver(drafter=person, document_type=initial["document_type"],
-                                           on=today)
+    initial, line, proposed = _template_initial(request, person, templates, today)
     return render(request, "approvals/draft.html", {
         "form": DraftForm(initial=initial, **options), "line": line, "proposed": proposed,
         "files_dropped": bool(request.FILES)})
@@ -101,26 +99,29 @@ def draft(request):
 
 def _template_initial(request, person, templates: list[dict], today):
     """The form's starting values: what was typed (when a template is applied to a draft in
-    progress) and the line the chosen template, or the first one for the type, fills in."""
-    typed = {key: values if key in DraftForm.MULTIPLE else values[0]
-             for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    progress) and the line the chosen template, or the first one for the type, fills in;
+    with the filled line and the approver the delegation rules propose."""
+    fields = DraftForm.base_fields
+    typed = {key: values if getattr(fields[key].widget, "allow_multiple_selected", False)
+             else values[0] for key, values in request.POST.lists() if key in fields}
     kind = typed.get("document_type") or request.GET.get("type") or "general"
     choice = typed.get("line_template", "")
     if choice.isdigit() and int(choice) < len(templates):
         template = templates[int(choice)]
         kind = template["document_type"]
     elif typed:  # "직접 지정": the line stays as typed
-        return {**typed, "document_type": kind}, None
+        proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
+        return {**typed, "document_type": kind}, None, proposed
     else:
         choice, template = next(((str(i), t) for i, t in enumerate(templates)
                                  if t["document_type"] == kind), ("", None))
     if template is None:
-        approver = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
-        return {**typed, "document_type": kind, "approver": approver}, None
+        proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
+        return {**typed, "document_type": kind, "approver": proposed}, None, proposed
     line = selectors.template_line(drafter=person, template=template, on=today)
     return {**typed, "document_type": kind, "line_template": choice,
             "reviewers": line.reviewers, "cooperators": line.cooperators,
-            "approver": line.approver}, line
+            "approver": line.approver}, line, line.delegated
 
 
 def _draft_and_submit(form: DraftForm, person, origin: Origin):

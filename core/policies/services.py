@@ -44,8 +44,10 @@ def line_templates_update(*, templates: list[dict], effective_from: date, actor,
     a document type and its boxes in order: reviewers and the approver by position (filled
     with the drafter's nearest heads), co-operators by unit (filled with the unit's head)."""
     current = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=effective_from)
+    known = {"position": set(Position.objects.values_list("code", flat=True)),
+             "unit": set(Unit.objects.filter(is_active=True).values_list("code", flat=True))}
     for template in templates:
-        _check_line_template(template)
+        _check_line_template(template, known)
     with transaction.atomic():
         if Policy.objects.filter(kind=PolicyKind.APPROVAL_LINES,
                                  effective_from=effective_from).exists():
@@ -61,7 +63,8 @@ def line_templates_update(*, templates: list[dict], effective_from: date, actor,
     return policy
 
 
-def _check_line_template(template: dict) -> None:
+def _check_line_template(template: dict, known: dict[str, set[str]]) -> None:
+    """``known``: the agency's position codes and active unit codes."""
     name = template.get("name", "").strip()
     steps = template.get("steps", [])
     if not name or not template.get("document_type"):
@@ -69,10 +72,8 @@ def _check_line_template(template: dict) -> None:
     if not steps or steps[-1].get("role") != "approver" or not steps[-1].get("position"):
         raise ValidationError(_("'%(name)s' 템플릿의 마지막 칸은 결재권자 직위여야 합니다.")
                               % {"name": name})
-    positions = set(Position.objects.values_list("code", flat=True))
-    units = set(Unit.objects.filter(is_active=True).values_list("code", flat=True))
     for step in steps:
-        known = step.get("unit") in units if step.get("unit") else step.get("position") in positions
-        if not known:
+        kind = "unit" if step.get("unit") else "position"
+        if step.get(kind) not in known[kind]:
             raise ValidationError(_("'%(name)s' 템플릿에 알 수 없는 직위나 부서가 있습니다.")
                                   % {"name": name})

@@ -34,6 +34,18 @@ def current_signers(request) -> list[int]:
     return request._signers
 
 
+def current_queue_count(request) -> int:
+    """Return (once per request) how many documents wait for the person's signature: the
+    menu badge and the home page both show it."""
+    if not hasattr(request, "_queue_count"):
+        from core.approvals.selectors import approval_queue
+
+        person = current_person(request)
+        request._queue_count = (approval_queue(person=person, signers=current_signers(request))
+                                .count() if person else 0)
+    return request._queue_count
+
+
 def person_passes(check):
     """Refuse the view (403) unless ``check(person)`` holds for the signed-in person."""
 

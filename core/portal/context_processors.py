@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.approvals.selectors import approval_queue
 from core.org.selectors import can_manage_org, is_agency_admin
-from core.portal.access import current_person, current_signers, on_agency_host
+from core.portal.access import current_person, current_queue_count, on_agency_host
 
 
 @dataclass
@@ -37,8 +36,7 @@ def _items(*pairs) -> list[NavItem]:
     return [NavItem(label, reverse(name)) for label, name in pairs]
 
 
-def _agency_nav(person, signers: list[int]) -> list[NavGroup]:
-    queue = approval_queue(person=person, signers=signers).count() if person else 0
+def _agency_nav(person, queue: int) -> list[NavGroup]:
     org = [(_("조직도"), "org:chart"), (_("직원"), "org:people")]
     if can_manage_org(person):
         org.append((_("일괄 등록"), "org:import"))
@@ -83,7 +81,7 @@ def portal(request) -> dict:
         return {"agency": getattr(request, "tenant", None), "nav": []}
     if on_agency_host():
         person = current_person(request)
-        nav = _agency_nav(person, current_signers(request))
+        nav = _agency_nav(person, current_queue_count(request))
         return {"agency": request.tenant, "me": person, "nav": nav,
                 "subnav": _mark_current(nav, request.path)}
     nav = _console_nav()

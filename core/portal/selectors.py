@@ -29,12 +29,13 @@ class AtAGlance:
     deadlines: list[Deadline]
 
 
-def at_a_glance(*, person: Person, signers: list[int]) -> AtAGlance:
+def at_a_glance(*, person: Person, signers: list[int], turn_count: int) -> AtAGlance:
+    """``turn_count``: the length of the person's queue, which the menu counts already."""
     today = timezone.localdate()
     queue = approval_queue(person=person, signers=signers)
     tasks = task_list(person=person, mine=True).exclude(status=TaskStatus.DONE)
     return AtAGlance(
-        turns=list(queue[:SHOWN]), turn_count=queue.count(),
+        turns=list(queue[:SHOWN]), turn_count=turn_count,
         waiting=waiting_counts(person=person),
         tasks=list(tasks[:SHOWN]), overdue_count=tasks.filter(overdue_q(today)).count(),
         memos=list(memo_inbox(person=person, unread=True)[:SHOWN]),
