@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from tenants.middleware import forget_hosts
 from tenants.models import Agency, AgencyKind, AgencyStatus, Domain
 from tenants.provisioning import create_agency_schema, serialise_agency_creation
@@ -52,7 +53,7 @@ def agency_onboard(*, onboarding: Onboarding, actor, origin: Origin = COMMAND_OR
         agency = _agency_create(onboarding, fast=fast)
         with schema_context(agency.schema_name):
             invitation = _agency_seed(agency, onboarding, actor=actor, origin=origin)
-        audit_record(actor=actor, action="agency.onboarded", target=agency, origin=origin,
+        event_record(EventType.AGENCY_ONBOARDED, actor=actor, subject=agency, origin=origin,
                      changes={"code": agency.code, "subdomain": onboarding.subdomain,
                               "standard_model_version": agency.standard_model_version})
         if invite:
@@ -101,7 +102,7 @@ def _agency_seed(agency: Agency, onboarding: Onboarding, *, actor, origin: Origi
         actor=actor, origin=origin, employee_number="ADMIN-001", name="기관 관리자",
         email=onboarding.admin_email, roles=[RoleCode.AGENCY_ADMIN, RoleCode.STAFF],
     )
-    audit_record(actor=actor, action="agency.onboarded", target_label=agency.name_ko,
+    event_record(EventType.AGENCY_ONBOARDED, actor=actor, subject_label=agency.name_ko,
                  origin=origin, changes={"standard_model_version": agency.standard_model_version})
     return admin.email, password_setup_path(admin.user)
 
@@ -129,7 +130,9 @@ def agency_set_status(*, agency: Agency, status: str, actor,
         if status == AgencyStatus.SUSPENDED:
             with schema_context(agency.schema_name):
                 Session.objects.all().delete()
-        audit_record(actor=actor, action=f"agency.{status}", target=agency, origin=origin,
+        event_type = (EventType.AGENCY_SUSPENDED if status == AgencyStatus.SUSPENDED
+                      else EventType.AGENCY_ACTIVATED)
+        event_record(event_type, actor=actor, subject=agency, origin=origin,
                      changes={"status": [old, status]})
         hosts = list(agency.domains.values_list("domain", flat=True))
         transaction.on_commit(lambda: forget_hosts(hosts))

@@ -3,7 +3,8 @@
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from core.audit.services import Origin, audit_record
+from core.audit.events import EventType
+from core.audit.services import Origin, event_record
 
 
 def token_rotate(*, user, origin: Origin) -> str:
@@ -11,5 +12,5 @@ def token_rotate(*, user, origin: Origin) -> str:
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
-        audit_record(actor=user, action="auth.token_issued", target=user, origin=origin)
+        event_record(EventType.TOKEN_ISSUED, actor=user, subject=user, origin=origin)
     return token.key

@@ -136,6 +136,8 @@ class ApprovalStep(models.Model):
     # A reviewer who disagrees may rewrite the draft itself; like an opinion, it is marked
     # "(의견 있음)" in their box.
     revised = models.BooleanField(_("직접 수정"), default=False)
+    # When the turn reached this box, so the timeline can say how long it waited here.
+    opened_at = models.DateTimeField(_("차례 시작"), null=True, blank=True)
     acted_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
     # 대결: the acting official who signed in the absent person's place, and when the absent
     # person acknowledged it afterwards (후결).

@@ -32,7 +32,8 @@ from core.approvals.models import (
     StepStatus,
 )
 from core.approvals.selectors import absent_people_acted_for
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org.models import Person
 from core.policies.selectors import delegation_rules
 
@@ -96,11 +97,49 @@ def _check_disclosure(disclosure: str, ground: int | None) -> None:
             "부분공개·비공개 문서는 정보공개법 제9조제1항 각 호(1~8) 중 근거를 지정하세요.")})
 
 
-def _record(document: Document, actor: Person, kind: str, origin: Origin, note: str = ""):
+ACTION_EVENTS = {
+    ActionKind.SUBMITTED: EventType.DOCUMENT_SUBMITTED,
+    ActionKind.APPROVED: EventType.DOCUMENT_APPROVED,
+    ActionKind.RETURNED: EventType.DOCUMENT_RETURNED,
+    ActionKind.HELD: EventType.DOCUMENT_HELD,
+    ActionKind.WITHDRAWN: EventType.DOCUMENT_WITHDRAWN,
+    ActionKind.COMPLETED: EventType.DOCUMENT_COMPLETED,
+    ActionKind.ACKNOWLEDGED: EventType.DOCUMENT_ACKNOWLEDGED,
+    ActionKind.RECEIVED: EventType.DOCUMENT_RECEIVED,
+    ActionKind.CIRCULATED: EventType.DOCUMENT_CIRCULATED,
+    ActionKind.REVISED: EventType.DOCUMENT_REVISED,
+    ActionKind.SKIPPED: EventType.DOCUMENT_SKIPPED,
+}
+NOTED = {EventType.DOCUMENT_APPROVED, EventType.DOCUMENT_RETURNED, EventType.DOCUMENT_HELD,
+         EventType.DOCUMENT_SKIPPED}
+
+
+def _record(document: Document, actor: Person, kind: str, origin: Origin, note: str = "", *,
+            audience=(), **payload) -> None:
+    """Keep the document's history row and record the move as its typed event, told to
+    ``audience`` (people on the line or circulated: all of them may read the document)."""
     DocumentAction.objects.create(document=document, actor=actor, kind=kind, note=note,
                                   version=document.version)
-    audit_record(actor=actor, action=f"approvals.document_{kind}", target=document,
-                 origin=origin, changes={"status": document.status, "note": note[:500]})
+    event_type = ACTION_EVENTS[kind]
+    payload = {"title": document.title[:200], "status": document.status, **payload}
+    if event_type in NOTED:
+        payload["note"] = note[:500]
+    event_record(event_type, actor=actor, subject=document, person_id=document.drafter_id,
+                 unit_id=document.handling_unit_id, audience=audience, payload=payload,
+                 changes={"status": document.status, "note": note[:500]}, origin=origin)
+
+
+def _pending_people(document: Document) -> list[int]:
+    """Who holds a turn on the document now (told that it waits for them)."""
+    return list(document.steps.filter(status=StepStatus.PENDING)
+                .values_list("person_id", flat=True))
+
+
+def _waited(step: ApprovalStep) -> int:
+    """Seconds the step's turn waited with its signer before they acted."""
+    if step.opened_at is None or step.acted_at is None:
+        return 0
+    return max(0, int((step.acted_at - step.opened_at).total_seconds()))
 
 
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
@@ -128,8 +167,9 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         for upload in attachments:
             Attachment.objects.create(document=document, file=upload, name=upload.name[:200],
                                       size=upload.size, content_type=upload.content_type or "")
-        audit_record(actor=drafter, action="approvals.document_drafted", target=document,
-                     origin=origin)
+        event_record(EventType.DOCUMENT_DRAFTED, actor=drafter, subject=document,
+                     person_id=drafter.pk, unit_id=document.handling_unit_id,
+                     payload={"title": document.title[:200]}, origin=origin)
     return document
 
 
@@ -176,17 +216,20 @@ def document_submit(*, document: Document, line: list[LineEntry], actor: Person,
             document.version += 1
         document.steps.all().delete()
         orders = _line_orders(line)
+        now = timezone.now()
         ApprovalStep.objects.bulk_create(
             ApprovalStep(document=document, order=order, role=entry.role, person=entry.person,
-                         status=StepStatus.PENDING if order == 1 else StepStatus.WAITING)
+                         status=StepStatus.PENDING if order == 1 else StepStatus.WAITING,
+                         opened_at=now if order == 1 else None)
             for entry, order in zip(line, orders, strict=True)
         )
         DocumentVersion.objects.create(document=document, version=document.version,
                                        title=document.title, body=document.body)
         document.status = DocumentStatus.IN_PROGRESS
-        document.submitted_at = timezone.now()
+        document.submitted_at = now
         document.save(update_fields=["status", "version", "submitted_at"])
-        _record(document, actor, ActionKind.SUBMITTED, origin)
+        first = [entry.person.pk for entry, order in zip(line, orders, strict=True) if order == 1]
+        _record(document, actor, ActionKind.SUBMITTED, origin, audience=first)
     return document
 
 
@@ -230,11 +273,15 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
             step.sign_mark = SignMark.DELEGATED
         step.save(update_fields=["status", "opinion", "acted_at", "sign_mark", "acted_by"])
         document.status = DocumentStatus.IN_PROGRESS
-        _record(document, actor, ActionKind.APPROVED, origin, opinion)
         if not _open_next_turn(document, step.order):
+            _record(document, actor, ActionKind.APPROVED, origin, opinion,
+                    mark=step.sign_mark, waited_seconds=_waited(step))
             _complete(document, actor, origin, rule)
         else:
             document.save(update_fields=["status"])
+            _record(document, actor, ActionKind.APPROVED, origin, opinion,
+                    audience=[document.drafter_id, *_pending_people(document)],
+                    mark=step.sign_mark, waited_seconds=_waited(step))
     return document
 
 
@@ -259,7 +306,8 @@ def _open_next_turn(document: Document, order: int) -> bool:
     following = document.steps.filter(order__gt=order).order_by("order").first()
     if following is None:
         return False
-    document.steps.filter(order=following.order).update(status=StepStatus.PENDING)
+    document.steps.filter(order=following.order).update(status=StepStatus.PENDING,
+                                                         opened_at=timezone.now())
     return True
 
 
@@ -281,7 +329,10 @@ def _complete(document: Document, actor: Person, origin: Origin, rule: dict) -> 
                                  "register_name"])
     # 도달주의: the document takes effect as it reaches its recipients, now.
     document.recipients.update(dispatched_at=now)
-    _record(document, actor, ActionKind.COMPLETED, origin)
+    line = list(document.steps.values_list("person_id", flat=True))
+    _record(document, actor, ActionKind.COMPLETED, origin,
+            audience=[document.drafter_id, *line], number=document.number,
+            handling_seconds=int((now - (document.submitted_at or now)).total_seconds()))
 
 
 def _next_serial(*, on, unit_id: int | None = None, register: str = "",
@@ -310,7 +361,8 @@ def step_return(*, document: Document, actor: Person, reason: str,
         step.save(update_fields=["status", "opinion", "acted_at", "acted_by"])
         document.status = DocumentStatus.RETURNED
         document.save(update_fields=["status"])
-        _record(document, actor, ActionKind.RETURNED, origin, reason)
+        _record(document, actor, ActionKind.RETURNED, origin, reason,
+                audience=[document.drafter_id], waited_seconds=_waited(step))
     return document
 
 
@@ -328,7 +380,8 @@ def step_hold(*, document: Document, actor: Person, reason: str,
         step.save(update_fields=["status", "opinion", "acted_by"])
         document.status = DocumentStatus.HELD
         document.save(update_fields=["status"])
-        _record(document, actor, ActionKind.HELD, origin, reason)
+        _record(document, actor, ActionKind.HELD, origin, reason,
+                audience=[document.drafter_id])
     return document
 
 
@@ -343,9 +396,10 @@ def document_withdraw(*, document: Document, actor: Person,
             status__in=[StepStatus.PENDING, StepStatus.WAITING, StepStatus.SKIPPED])
         if acted.exists() or document.steps.filter(revised=True).exists():
             raise AlreadyHandled
+        waiting = _pending_people(document)
         document.status = DocumentStatus.WITHDRAWN
         document.save(update_fields=["status"])
-        _record(document, actor, ActionKind.WITHDRAWN, origin)
+        _record(document, actor, ActionKind.WITHDRAWN, origin, audience=waiting)
     return document
 
 
@@ -383,9 +437,13 @@ def absence_register(*, person: Person, acting: Person, kind: str, starts_on, en
             raise ValidationError(_("같은 기간에 이미 등록된 부재가 있습니다."))
         absence = Absence.objects.create(person=person, acting=acting, kind=kind,
                                          starts_on=starts_on, ends_on=ends_on, reason=reason)
-        audit_record(actor=actor, action="approvals.absence_registered", target=absence,
-                     origin=origin, changes={"acting": acting.name, "from": str(starts_on),
-                                             "to": str(ends_on)})
+        event_record(EventType.ABSENCE_REGISTERED, actor=actor, subject=absence,
+                     person_id=person.pk, unit_id=person.unit_id,
+                     audience={person.pk, acting.pk} - {actor.pk},
+                     payload={"starts_on": str(starts_on), "ends_on": str(ends_on),
+                              "kind": str(kind)},
+                     changes={"acting": acting.name, "starts_on": str(starts_on),
+                              "ends_on": str(ends_on)}, origin=origin)
     return absence
 
 
@@ -408,7 +466,8 @@ def receipt_register(*, recipient: DocumentRecipient, actor: Person,
         recipient.received_at, recipient.received_by = now, actor
         recipient.save(update_fields=["receipt_year", "receipt_serial", "received_at",
                                       "received_by"])
-        _record(recipient.document, actor, ActionKind.RECEIVED, origin, recipient.receipt_number)
+        _record(recipient.document, actor, ActionKind.RECEIVED, origin,
+                recipient.receipt_number, number=recipient.receipt_number)
     return recipient
 
 
@@ -424,7 +483,8 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
                            deadline=deadline) for person in people]
         Circulation.objects.bulk_create(new, ignore_conflicts=True)
         _record(document, actor, ActionKind.CIRCULATED, origin,
-                ", ".join(person.name for person in people))
+                ", ".join(person.name for person in people),
+                audience=[person.pk for person in people], readers=len(people))
     return new
 
 
@@ -450,8 +510,9 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
             raise AlreadyHandled
         document.title, document.body = title.strip(), body
         document.save(update_fields=["title", "body"])
-        audit_record(actor=actor, action="approvals.document_edited", target=document,
-                     origin=origin)
+        event_record(EventType.DOCUMENT_EDITED, actor=actor, subject=document,
+                     person_id=document.drafter_id, unit_id=document.handling_unit_id,
+                     payload={"title": document.title[:200]}, origin=origin)
     return document
 
 
@@ -475,7 +536,8 @@ def step_revise(*, document: Document, actor: Person, title: str, body: str,
                                        title=document.title, body=document.body)
         step.revised = True
         step.save(update_fields=["revised"])
-        _record(document, actor, ActionKind.REVISED, origin)
+        _record(document, actor, ActionKind.REVISED, origin, audience=[document.drafter_id],
+                version=document.version)
     return document
 
 
@@ -496,5 +558,6 @@ def step_skip(*, document: Document, actor: Person, reason: str,
         step.status, step.opinion, step.acted_at = StepStatus.SKIPPED, reason, timezone.now()
         step.save(update_fields=["status", "opinion", "acted_at"])
         _open_next_turn(document, step.order)  # the approver comes last: a next box exists
-        _record(document, actor, ActionKind.SKIPPED, origin, f"{step.person.name}: {reason}")
+        _record(document, actor, ActionKind.SKIPPED, origin, f"{step.person.name}: {reason}",
+                audience=[step.person_id, *_pending_people(document)])
     return document

@@ -2,8 +2,12 @@
 its own schema, the central console's in the public schema. A database trigger refuses
 UPDATE, DELETE and TRUNCATE, so not even a bug or a shell session can rewrite history."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.audit.events import Visibility, event_label
 
 
 class AuditEvent(models.Model):
@@ -28,3 +32,40 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class ActivityEvent(models.Model):
+    """A domain fact beside its audit row (활동 기록): what moved, who acted, whom and which
+    unit it concerns, and who is told. Performance collects from these, the timeline reads
+    them and the live stream announces them. Ids, not foreign keys: the audit app sits at the
+    bottom and knows no other app's models."""
+
+    audit_event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT,
+                                       related_name="activity")
+    occurred_at = models.DateTimeField(_("일시"), auto_now_add=True)
+    # No ``choices``: adding a type to the vocabulary needs no migration (events.py checks).
+    type = models.CharField(_("유형"), max_length=60)
+    version = models.PositiveSmallIntegerField(_("판"))
+    actor_person_id = models.BigIntegerField(_("행위자"), null=True, blank=True)
+    person_id = models.BigIntegerField(_("관련 직원"), null=True, blank=True)
+    unit_id = models.BigIntegerField(_("관련 부서"), null=True, blank=True)
+    object_type = models.CharField(_("대상 유형"), max_length=60, blank=True)
+    object_id = models.CharField(_("대상 ID"), max_length=60, blank=True)
+    visibility = models.CharField(_("공개 범위"), max_length=10, choices=Visibility.choices)
+    audience = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                          verbose_name=_("알림 대상"))
+    payload = models.JSONField(_("내용"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("활동 기록")
+        verbose_name_plural = _("활동 기록")
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"]),
+            models.Index(fields=["person_id", "id"]),
+            models.Index(fields=["unit_id", "id"]),
+            GinIndex(fields=["audience"], name="activity_audience_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {event_label(self.type)}"

@@ -1,12 +1,15 @@
-"""Write audit events. Call inside the transaction of the change being recorded."""
+"""Record moves: the audit row and the activity event. Call inside the transaction of the
+change being recorded."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
-from core.audit.models import AuditEvent
-from core.org.models import Person
+from core.audit.announce import announce
+from core.audit.events import SPECS, EventType, check_payload
+from core.audit.models import ActivityEvent, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,11 @@ def audit_record(
     changes: dict | None = None,
     origin: Origin = COMMAND_ORIGIN,
 ) -> AuditEvent:
-    """Append one event to the current schema's trail. ``actor`` is a sign-in account or the
-    agency Person acting; either way the event names the account id, so one person's actions
-    can be followed across every app."""
+    """Append one security record to the current schema's trail. ``actor`` is a sign-in
+    account or the agency person acting (anything with a ``user_id``); either way the row
+    names the account id, so one person's actions can be followed across every app."""
     # A person's account id without loading the account (one query less per recorded change).
-    account_id = actor.user_id if isinstance(actor, Person) else getattr(actor, "pk", None)
+    account_id = actor.user_id if hasattr(actor, "user_id") else getattr(actor, "pk", None)
     return AuditEvent.objects.create(
         actor_id=account_id,
         actor_label=str(actor)[:200] if actor is not None else "system",
@@ -55,6 +58,41 @@ def audit_record(
         ip_address=origin.ip_address,
         request_id=origin.request_id,
     )
+
+
+def event_record(
+    event_type: EventType,
+    *,
+    actor,
+    subject: models.Model | None = None,
+    subject_label: str = "",
+    person_id: int | None = None,
+    unit_id: int | None = None,
+    audience: Iterable[int] = (),
+    payload: dict | None = None,
+    changes: dict | None = None,
+    origin: Origin = COMMAND_ORIGIN,
+) -> ActivityEvent:
+    """Record one move: the audit row (security record, agency admins only) and the activity
+    event (the domain fact) in the caller's transaction, announced to the live stream when —
+    and only if — that transaction commits.
+
+    ``person_id``/``unit_id`` name whom and which unit the move concerns; ``audience`` the
+    people to tell now (their turn, their memo …): each must be able to read ``subject``."""
+    payload = payload or {}
+    check_payload(event_type, payload)
+    actor_person_id = actor.pk if hasattr(actor, "user_id") else None
+    with transaction.atomic():
+        audit = audit_record(actor=actor, action=event_type.value, target=subject,
+                             target_label=subject_label, changes=changes, origin=origin)
+        event = ActivityEvent.objects.create(
+            audit_event=audit, type=event_type.value, version=SPECS[event_type].version,
+            actor_person_id=actor_person_id,
+            person_id=person_id, unit_id=unit_id, object_type=audit.target_type,
+            object_id=audit.target_id, visibility=SPECS[event_type].visibility,
+            audience=sorted(set(audience) - {actor_person_id, None}), payload=payload)
+        announce(event)
+    return event
 
 
 def field_changes(instance: models.Model, fields: dict[str, object]) -> dict[str, list]:

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org import services
 from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
 
@@ -181,19 +182,20 @@ def people_import(*, name: str, content: bytes, actor,
         for line, record in cleaned:
             _apply_person(record, result, actor=actor, origin=origin, line=line)
 
-    return _write_all(apply, result, action="org.people_imported", name=name, actor=actor,
-                      origin=origin)
+    return _write_all(apply, result, event_type=EventType.PEOPLE_IMPORTED, name=name,
+                      actor=actor, origin=origin)
 
 
-def _write_all(apply, result: ImportResult, *, action: str, name: str, actor,
+def _write_all(apply, result: ImportResult, *, event_type: EventType, name: str, actor,
                origin: Origin) -> ImportResult:
     """Run ``apply`` and the import's summary event in one transaction; a row that still
     fails while writing rolls everything back and is reported like a validation error."""
     try:
         with transaction.atomic():
             apply()
-            audit_record(actor=actor, action=action, target_label=name, origin=origin,
-                         changes={"created": result.created, "updated": result.updated})
+            counts = {"created": result.created, "updated": result.updated}
+            event_record(event_type, actor=actor, subject_label=name, origin=origin,
+                         payload=counts, changes=counts)
     except _RowFailed as failure:
         return ImportResult(errors=[failure.error])
     return result
@@ -305,7 +307,7 @@ def units_import(*, name: str, content: bytes, actor,
     if result.errors:
         return result
     return _write_all(lambda: _apply_units(cleaned, result, actor=actor, origin=origin),
-                      result, action="org.units_imported", name=name, actor=actor,
+                      result, event_type=EventType.UNITS_IMPORTED, name=name, actor=actor,
                       origin=origin)
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record, field_changes
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
 from core.org.models import (
     Grade,
     OrgSettings,
@@ -75,8 +76,10 @@ def person_create(*, actor, origin: Origin = COMMAND_ORIGIN, roles: list[str] = 
         person = Person.objects.create(employee_number=employee_number, **fields)
         person.roles.set(Role.objects.filter(code__in=roles or [RoleCode.STAFF]))
         _account_sync(person)
-        audit_record(actor=actor, action="org.person_created", target=person, origin=origin,
-                     changes={"employee_number": employee_number, "roles": sorted(roles)})
+        event_record(EventType.PERSON_CREATED, actor=actor, subject=person, origin=origin,
+                     person_id=person.pk, unit_id=person.unit_id,
+                     changes={"employee_number": employee_number,
+                              "roles": _role_names(roles or [RoleCode.STAFF])})
     _people_count_changed()
     return person
 
@@ -94,11 +97,15 @@ def person_update(*, person: Person, actor, origin: Origin = COMMAND_ORIGIN, **f
             setattr(person, name, fields[name])
         person.save(update_fields=list(changes))
         _account_sync(person)
-        audit_record(actor=actor, action="org.person_updated", target=person, origin=origin,
-                     changes=changes)
+        event_record(EventType.PERSON_UPDATED, actor=actor, subject=person, origin=origin,
+                     person_id=person.pk, unit_id=person.unit_id, changes=changes)
     if "status" in changes:
         _people_count_changed()
     return person
+
+
+def _role_names(codes) -> list[str]:
+    return [str(RoleCode(code).label) for code in sorted(codes)]
 
 
 def person_set_roles(*, person: Person, roles: list[str], actor,
@@ -113,8 +120,8 @@ def person_set_roles(*, person: Person, roles: list[str], actor,
         if not new:
             raise ValidationError({"roles": _("역할을 하나 이상 지정하세요.")})
         person.roles.set(Role.objects.filter(code__in=new))
-        audit_record(actor=actor, action="org.roles_changed", target=person, origin=origin,
-                     changes={"roles": [old, new]})
+        event_record(EventType.ROLES_CHANGED, actor=actor, subject=person, origin=origin,
+                     person_id=person.pk, changes={"roles": [_role_names(old), _role_names(new)]})
     return person
 
 
@@ -123,8 +130,8 @@ def unit_create(*, actor, origin: Origin = COMMAND_ORIGIN, **fields) -> Unit:
         if Unit.objects.filter(code=fields["code"]).exists():
             raise ValidationError({"code": _("이미 등록된 부서코드입니다.")})
         unit = Unit.objects.create(**fields)
-        audit_record(actor=actor, action="org.unit_created", target=unit, origin=origin,
-                     changes={"code": unit.code, "parent": str(unit.parent or "")})
+        event_record(EventType.UNIT_CREATED, actor=actor, subject=unit, origin=origin,
+                     unit_id=unit.pk, changes={"code": unit.code, "parent": str(unit.parent or "")})
     return unit
 
 
@@ -139,8 +146,8 @@ def unit_update(*, unit: Unit, actor, origin: Origin = COMMAND_ORIGIN, **fields)
         for name in changes:
             setattr(unit, name, fields[name])
         unit.save(update_fields=list(changes))
-        audit_record(actor=actor, action="org.unit_updated", target=unit, origin=origin,
-                     changes=changes)
+        event_record(EventType.UNIT_UPDATED, actor=actor, subject=unit, origin=origin,
+                     unit_id=unit.pk, changes=changes)
     return unit
 
 
@@ -159,7 +166,8 @@ def org_settings_update(*, privileged_mfa_required: bool, actor,
         row, _created = OrgSettings.objects.select_for_update().get_or_create(singleton=True)
         if row.privileged_mfa_required == privileged_mfa_required:
             return row
-        audit_record(actor=actor, action="org.settings_changed", target_label="OrgSettings",
+        event_record(EventType.ORG_SETTINGS_CHANGED, actor=actor, subject=row,
+                     subject_label=_("기관 설정"),
                      changes={"privileged_mfa_required": [row.privileged_mfa_required,
                                                           privileged_mfa_required]},
                      origin=origin)

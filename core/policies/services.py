@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org.models import Position, Unit
 from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import policy_in_force
@@ -33,7 +34,7 @@ def delegation_rules_update(*, final_positions: dict[str, str], effective_from: 
         policy = Policy.objects.create(
             kind=PolicyKind.DELEGATION, effective_from=effective_from, data={"rules": rules},
             source=current.source, standard_model_version=current.standard_model_version)
-        audit_record(actor=actor, action="policies.delegation_updated", target=policy,
+        event_record(EventType.DELEGATION_UPDATED, actor=actor, subject=policy,
                      origin=origin, changes={"rules": [current.data["rules"], rules]})
     return policy
 
@@ -57,7 +58,7 @@ def line_templates_update(*, templates: list[dict], effective_from: date, actor,
             kind=PolicyKind.APPROVAL_LINES, effective_from=effective_from,
             data={"templates": templates}, source=current.source if current else "",
             standard_model_version=current.standard_model_version if current else "")
-        audit_record(actor=actor, action="policies.line_templates_updated", target=policy,
+        event_record(EventType.LINE_TEMPLATES_UPDATED, actor=actor, subject=policy,
                      origin=origin, changes={"templates": [
                          current.data["templates"] if current else [], templates]})
     return policy

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record, field_changes
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
 from core.org.models import Person
 from core.org.selectors import is_agency_admin
 from core.schedules.models import KST, Entry, FeedToken, Scope
@@ -72,6 +73,13 @@ def _summary(entry: Entry) -> dict:
             "ends_at": entry.ends_at.isoformat(), "is_key": entry.is_key}
 
 
+def _entry_event(event_type: EventType, entry: Entry, actor: Person, origin: Origin,
+                 changes: dict) -> None:
+    event_record(event_type, actor=actor, subject=entry, person_id=entry.owner_id,
+                 unit_id=entry.unit_id, payload={"title": entry.title[:200]}, changes=changes,
+                 origin=origin)
+
+
 def entry_create(*, actor: Person, title: str, starts_at: datetime, ends_at: datetime,
                  all_day: bool = False, location: str = "", note: str = "",
                  scope: str = Scope.PERSONAL, is_key: bool = False,
@@ -85,8 +93,7 @@ def entry_create(*, actor: Person, title: str, starts_at: datetime, ends_at: dat
     with transaction.atomic():
         entry = Entry.objects.create(owner=actor, unit=_unit_for(fields["scope"], actor),
                                      **fields)
-        audit_record(actor=actor, action="schedules.entry_created", target=entry,
-                     origin=origin, changes=_summary(entry))
+        _entry_event(EventType.SCHEDULE_CREATED, entry, actor, origin, _summary(entry))
     return entry
 
 
@@ -112,8 +119,7 @@ def entry_update(*, entry: Entry, actor: Person, origin: Origin = COMMAND_ORIGIN
         for name in changes:
             setattr(entry, name, merged[name])
         entry.save(update_fields=[*changes, "updated_at"])
-        audit_record(actor=actor, action="schedules.entry_updated", target=entry,
-                     origin=origin, changes=changes)
+        _entry_event(EventType.SCHEDULE_UPDATED, entry, actor, origin, changes)
     return entry
 
 
@@ -122,8 +128,7 @@ def entry_delete(*, entry: Entry, actor: Person, origin: Origin = COMMAND_ORIGIN
         entry = _lock(entry)
         if not can_edit(actor, entry):
             raise PermissionDenied(_("이 일정을 지울 권한이 없습니다."))
-        audit_record(actor=actor, action="schedules.entry_deleted", target=entry,
-                     origin=origin, changes=_summary(entry))
+        _entry_event(EventType.SCHEDULE_DELETED, entry, actor, origin, _summary(entry))
         entry.delete()
 
 
@@ -141,7 +146,7 @@ def feed_token_rotate(*, person: Person, actor: Person,
             token.key, token.created_at = key, now
             token.save(update_fields=["key", "created_at"])
         # The secret itself never goes into the trail.
-        audit_record(actor=actor, action="schedules.feed_rotated", target=person,
+        event_record(EventType.FEED_ROTATED, actor=actor, subject=person, person_id=person.pk,
                      origin=origin)
     return token
 
@@ -155,5 +160,5 @@ def feed_token_revoke(*, person: Person, actor: Person, origin: Origin = COMMAND
         if token is None:
             return
         token.delete()
-        audit_record(actor=actor, action="schedules.feed_revoked", target=person,
+        event_record(EventType.FEED_REVOKED, actor=actor, subject=person, person_id=person.pk,
                      origin=origin)

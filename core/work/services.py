@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from core.approvals.models import Document
 from core.approvals.selectors import visible_documents
-from core.audit.services import COMMAND_ORIGIN, Origin, audit_record, field_changes
+from core.audit.events import EventType
+from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
 from core.org.models import Person, Unit
 from core.work import selectors
 from core.work.models import (
@@ -71,6 +72,14 @@ def _check_task_fields(fields: dict) -> None:
 # --- tasks -------------------------------------------------------------------------------
 
 
+def _task_event(event_type: EventType, task: Task, actor: Person, origin: Origin, *,
+                changes: dict, **payload) -> None:
+    """Record a move on a task card; its owner is told when someone else made it."""
+    event_record(event_type, actor=actor, subject=task, person_id=task.owner_id,
+                 unit_id=task.unit_id, audience=[task.owner_id],
+                 payload={"title": task.title[:200], **payload}, changes=changes, origin=origin)
+
+
 def task_create(*, actor: Person, title: str, owner: Person, unit: Unit | None = None,
                 origin: Origin = COMMAND_ORIGIN, **fields) -> Task:
     """Open a task card. Whoever opens it must be able to keep it: the owner themself, the
@@ -83,8 +92,8 @@ def task_create(*, actor: Person, title: str, owner: Person, unit: Unit | None =
     _require(selectors.can_edit_task(actor, Task(owner=owner, unit=unit)))
     with transaction.atomic():
         task = Task.objects.create(created_by=actor, **fields)
-        audit_record(actor=actor, action="work.task_created", target=task, origin=origin,
-                     changes={"owner": str(owner), "unit": str(unit), "status": task.status})
+        _task_event(EventType.TASK_CREATED, task, actor, origin, status=task.status,
+                    changes={"owner": str(owner), "unit": str(unit), "status": task.status})
     return task
 
 
@@ -108,8 +117,8 @@ def task_update(*, task: Task, actor: Person, origin: Origin = COMMAND_ORIGIN,
         for name in changes:
             setattr(task, name, fields[name])
         task.save(update_fields=[*changes, "updated_at"])
-        audit_record(actor=actor, action="work.task_updated", target=task, origin=origin,
-                     changes=changes)
+        _task_event(EventType.TASK_UPDATED, task, actor, origin, status=task.status,
+                    changes=changes)
     return task
 
 
@@ -127,8 +136,8 @@ def progress_report(*, task: Task, actor: Person, percent: int, text: str,
         old = task.progress
         task.progress = percent
         task.save(update_fields=["progress", "updated_at"])
-        audit_record(actor=actor, action="work.progress_reported", target=task, origin=origin,
-                     changes={"progress": [old, percent]})
+        _task_event(EventType.PROGRESS_REPORTED, task, actor, origin, progress=percent,
+                    changes={"progress": [old, percent]})
     return report
 
 
@@ -144,8 +153,9 @@ def decision_record(*, task: Task, actor: Person, kind: str, content: str,
         _require(selectors.can_record_decision(actor, task, kind))
         record = DecisionRecord.objects.create(task=task, author=actor, kind=kind,
                                                content=content)
-        audit_record(actor=actor, action=f"work.{kind}_recorded", target=task, origin=origin,
-                     changes={"kind": kind, "content": content[:500]})
+        event_type = (EventType.DECISION_RECORDED if kind == DecisionKind.DECISION
+                      else EventType.OPINION_RECORDED)
+        _task_event(event_type, task, actor, origin, changes={"content": content[:500]})
     return record
 
 
@@ -160,8 +170,8 @@ def task_link_document(*, task: Task, document: Document, actor: Person,
         if TaskDocument.objects.filter(task=task, document=document).exists():
             raise ValidationError({"document": _("이미 연결된 문서입니다.")})
         link = TaskDocument.objects.create(task=task, document=document, linked_by=actor)
-        audit_record(actor=actor, action="work.document_linked", target=task, origin=origin,
-                     changes={"document": document.pk, "title": document.title[:200]})
+        _task_event(EventType.TASK_DOCUMENT_LINKED, task, actor, origin,
+                    changes={"document": document.title[:200]})
     return link
 
 
@@ -173,8 +183,8 @@ def task_unlink_document(*, task: Task, document: Document, actor: Person,
         deleted, _rows = TaskDocument.objects.filter(task=task, document=document).delete()
         if not deleted:
             raise ValidationError({"document": _("연결되어 있지 않은 문서입니다.")})
-        audit_record(actor=actor, action="work.document_unlinked", target=task, origin=origin,
-                     changes={"document": document.pk})
+        _task_event(EventType.TASK_DOCUMENT_UNLINKED, task, actor, origin,
+                    changes={"document": document.title[:200]})
 
 
 # --- memo reports ------------------------------------------------------------------------
@@ -208,8 +218,11 @@ def memo_send(*, actor: Person, recipients, title: str, body: str, task: Task | 
         memo = Memo.objects.create(author=actor, title=title, body=body, task=task)
         MemoRecipient.objects.bulk_create(MemoRecipient(memo=memo, person=person)
                                           for person in recipients)
-        audit_record(actor=actor, action="work.memo_sent", target=memo, origin=origin,
-                     changes={"recipients": sorted(person.pk for person in recipients)})
+        event_record(EventType.MEMO_SENT, actor=actor, subject=memo, person_id=actor.pk,
+                     unit_id=actor.unit_id, audience=[person.pk for person in recipients],
+                     payload={"title": title},
+                     changes={"recipients": sorted(person.name for person in recipients)},
+                     origin=origin)
     return memo
 
 
@@ -223,7 +236,8 @@ def memo_mark_read(*, memo: Memo, actor: Person, origin: Origin = COMMAND_ORIGIN
             return False
         receipt.read_at = timezone.now()
         receipt.save(update_fields=["read_at"])
-        audit_record(actor=actor, action="work.memo_read", target=memo, origin=origin)
+        event_record(EventType.MEMO_READ, actor=actor, subject=memo, person_id=memo.author_id,
+                     audience=[memo.author_id], payload={"title": memo.title}, origin=origin)
     return True
 
 
@@ -235,8 +249,10 @@ def memo_reply(*, memo: Memo, actor: Person, body: str,
         memo = Memo.objects.select_for_update().get(pk=memo.pk)
         _require(selectors.memo_for(person=actor, pk=memo.pk) is not None)
         reply = MemoReply.objects.create(memo=memo, author=actor, body=body)
-        audit_record(actor=actor, action="work.memo_replied", target=memo, origin=origin,
-                     changes={"reply": reply.pk})
+        people = [memo.author_id, *memo.recipients.values_list("person_id", flat=True)]
+        event_record(EventType.MEMO_REPLIED, actor=actor, subject=memo,
+                     person_id=memo.author_id, audience=people, payload={"title": memo.title},
+                     changes={"reply": body[:500]}, origin=origin)
     return reply
 
 
@@ -260,9 +276,12 @@ def instruction_issue(*, actor: Person, assignees, title: str, body: str, due_da
         InstructionAssignment.objects.bulk_create(
             InstructionAssignment(instruction=instruction, assignee=person)
             for person in assignees)
-        audit_record(actor=actor, action="work.instruction_issued", target=instruction,
-                     origin=origin, changes={"assignees": sorted(p.pk for p in assignees),
-                                             "due_date": due_date.isoformat()})
+        event_record(EventType.INSTRUCTION_ISSUED, actor=actor, subject=instruction,
+                     person_id=actor.pk, unit_id=actor.unit_id,
+                     audience=[person.pk for person in assignees],
+                     payload={"title": title, "due_date": due_date.isoformat()},
+                     changes={"assignees": sorted(person.name for person in assignees),
+                              "due_date": due_date.isoformat()}, origin=origin)
     return instruction
 
 
@@ -280,6 +299,10 @@ def instruction_complete(*, instruction: Instruction, actor: Person, note: str,
         assignment.note = note
         assignment.done_at = timezone.now()
         assignment.save(update_fields=["status", "note", "done_at"])
-        audit_record(actor=actor, action="work.instruction_completed", target=instruction,
-                     origin=origin, changes={"status": ["open", "done"], "note": note[:500]})
+        event_record(EventType.INSTRUCTION_COMPLETED, actor=actor, subject=instruction,
+                     person_id=actor.pk, unit_id=actor.unit_id,
+                     audience=[instruction.issuer_id], payload={"title": instruction.title},
+                     changes={"status": [str(AssignmentStatus.OPEN.label),
+                                         str(AssignmentStatus.DONE.label)],
+                              "note": note[:500]}, origin=origin)
     return assignment

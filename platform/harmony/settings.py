@@ -151,6 +151,9 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+# Live events between processes and servers: Redis pub/sub when a Redis URL is set,
+# PostgreSQL LISTEN/NOTIFY otherwise (core/audit/announce.py, core/portal/live.py).
+HARMONY_EVENTS_REDIS_URL = env_str("HARMONY_EVENTS_REDIS_URL", _CACHE_URL or "")
 AGENCY_HOST_CACHE_SECONDS = env_int("HARMONY_HOST_CACHE_SECONDS", 300)
 
 # --- Accounts -----------------------------------------------------------------------------

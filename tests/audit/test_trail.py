@@ -4,22 +4,29 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 
-from core.audit.models import AuditEvent
-from core.audit.services import audit_record
+from core.audit.events import EventType
+from core.audit.models import ActivityEvent, AuditEvent
+from core.audit.services import audit_record, event_record
 from tests.conftest import agency_client
 
 
-def test_audit_events_cannot_be_updated_deleted_or_truncated(alpha):
+def test_audit_rows_and_activity_events_cannot_be_updated_deleted_or_truncated(alpha):
     with schema_context("alpha"):
-        event = audit_record(actor=None, action="test.kept", target_label="기록")
+        activity = event_record(EventType.SIGN_IN_FAILED, actor=None, subject_label="기록")
+        event = activity.audit_event
         for statement in (
             lambda: AuditEvent.objects.filter(pk=event.pk).update(action="test.changed"),
-            lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
-            lambda: connection.cursor().execute("TRUNCATE audit_auditevent"),
+            lambda: connection.cursor().execute(
+                "DELETE FROM audit_auditevent WHERE id = %s", [event.pk]),
+            lambda: ActivityEvent.objects.filter(pk=activity.pk).update(person_id=1),
+            lambda: ActivityEvent.objects.filter(pk=activity.pk).delete(),
+            lambda: connection.cursor().execute(
+                "TRUNCATE audit_auditevent, audit_activityevent"),
         ):
             with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
                 statement()
-        assert AuditEvent.objects.get(pk=event.pk).action == "test.kept"
+        assert AuditEvent.objects.get(pk=event.pk).action == "auth.sign_in_failed"
+        assert ActivityEvent.objects.get(pk=activity.pk).person_id is None
 
 
 def test_the_console_trail_is_append_only_too(db):

@@ -41,7 +41,7 @@ def test_hr_officer_changes_roles_and_the_change_is_audited(alpha_people):
         assert set(Person.objects.get(pk=staff.pk).roles.values_list("code", flat=True)) == {
             "staff", "unit_head"}
         event = AuditEvent.objects.get(action="org.roles_changed")
-    assert event.changes["roles"] == [["staff"], ["staff", "unit_head"]]
+    assert event.changes["roles"] == [["일반 직원"], ["일반 직원", "부서장"]]
     assert event.actor_id == alpha_people.hr.user_id
 
 

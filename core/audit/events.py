@@ -1,0 +1,198 @@
+"""The closed vocabulary of moves (이벤트 어휘) — one place, versioned.
+
+Every move in Harmony is one ``EventType``. Its value is the stable name stored in the audit
+trail and the activity stream; its label is what people read ("문서 상신"). ``SPECS`` gives
+each type the version of its payload, the payload's fields and types, and who may see the
+activity event beside the admins' audit row.
+
+Other systems build on these payloads (performance indicators count "documents approved",
+read handling days, satisfaction), so a payload is a contract: changing a type's fields means
+raising its ``version`` and noting it below, never editing a field in place.
+
+Changes to the vocabulary:
+- 1 (2026-12): first typed vocabulary; the names of the free-text actions written before it
+  are kept, so old audit rows read with the same labels.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VOCABULARY_VERSION = 1
+
+
+class Visibility(models.TextChoices):
+    """Who may see an activity event besides agency admins (who see the audit row)."""
+
+    ADMIN = "admin", _("관리자만")  # security records: sign-ins, tokens, rules, settings
+    INVOLVED = "involved", _("관련자")  # the actor, the person concerned and the audience
+    READERS = "readers", _("열람 가능자")  # whoever may read the object it concerns
+
+
+class EventType(models.TextChoices):
+    SIGN_IN = "auth.sign_in", _("로그인")
+    SIGN_IN_FAILED = "auth.sign_in_failed", _("로그인 실패")
+    TOKEN_ISSUED = "auth.token_issued", _("API 토큰 발급")
+
+    AGENCY_ONBOARDED = "agency.onboarded", _("기관 개설")
+    AGENCY_ACTIVATED = "agency.active", _("기관 이용 재개")
+    AGENCY_SUSPENDED = "agency.suspended", _("기관 이용 정지")
+
+    PERSON_CREATED = "org.person_created", _("직원 등록")
+    PERSON_UPDATED = "org.person_updated", _("직원 정보 변경")
+    ROLES_CHANGED = "org.roles_changed", _("역할 변경")
+    UNIT_CREATED = "org.unit_created", _("부서 신설")
+    UNIT_UPDATED = "org.unit_updated", _("부서 정보 변경")
+    ORG_SETTINGS_CHANGED = "org.settings_changed", _("기관 설정 변경")
+    PEOPLE_IMPORTED = "org.people_imported", _("직원 일괄 등록")
+    UNITS_IMPORTED = "org.units_imported", _("부서 일괄 등록")
+
+    DELEGATION_UPDATED = "policies.delegation_updated", _("위임전결규정 변경")
+    LINE_TEMPLATES_UPDATED = "policies.line_templates_updated", _("결재선 템플릿 변경")
+
+    DOCUMENT_DRAFTED = "approvals.document_drafted", _("문서 기안")
+    DOCUMENT_EDITED = "approvals.document_edited", _("기안 수정")
+    DOCUMENT_SUBMITTED = "approvals.document_submitted", _("문서 상신")
+    DOCUMENT_APPROVED = "approvals.document_approved", _("결재 승인")
+    DOCUMENT_RETURNED = "approvals.document_returned", _("문서 반려")
+    DOCUMENT_HELD = "approvals.document_held", _("결재 보류")
+    DOCUMENT_WITHDRAWN = "approvals.document_withdrawn", _("문서 회수")
+    DOCUMENT_COMPLETED = "approvals.document_completed", _("결재 완료")
+    DOCUMENT_ACKNOWLEDGED = "approvals.document_acknowledged", _("후결 확인")
+    DOCUMENT_RECEIVED = "approvals.document_received", _("문서 접수")
+    DOCUMENT_CIRCULATED = "approvals.document_circulated", _("공람 지정")
+    DOCUMENT_REVISED = "approvals.document_revised", _("검토자 수정")
+    DOCUMENT_SKIPPED = "approvals.document_skipped", _("검토 건너뜀")
+    ABSENCE_REGISTERED = "approvals.absence_registered", _("부재 등록")
+
+    TASK_CREATED = "work.task_created", _("과제 등록")
+    TASK_UPDATED = "work.task_updated", _("과제 변경")
+    PROGRESS_REPORTED = "work.progress_reported", _("진행 보고")
+    OPINION_RECORDED = "work.opinion_recorded", _("의견 기록")
+    DECISION_RECORDED = "work.decision_recorded", _("결정 기록")
+    TASK_DOCUMENT_LINKED = "work.document_linked", _("과제에 문서 연결")
+    TASK_DOCUMENT_UNLINKED = "work.document_unlinked", _("과제 문서 연결 해제")
+    MEMO_SENT = "work.memo_sent", _("메모보고")
+    MEMO_READ = "work.memo_read", _("메모보고 열람")
+    MEMO_REPLIED = "work.memo_replied", _("메모보고 회신")
+    INSTRUCTION_ISSUED = "work.instruction_issued", _("지시")
+    INSTRUCTION_COMPLETED = "work.instruction_completed", _("지시 이행")
+
+    SCHEDULE_CREATED = "schedules.entry_created", _("일정 등록")
+    SCHEDULE_UPDATED = "schedules.entry_updated", _("일정 변경")
+    SCHEDULE_DELETED = "schedules.entry_deleted", _("일정 삭제")
+    FEED_ROTATED = "schedules.feed_rotated", _("일정 구독 주소 재발급")
+    FEED_REVOKED = "schedules.feed_revoked", _("일정 구독 주소 폐기")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A type's payload contract: field name → Python type, and its visibility."""
+
+    visibility: str
+    payload: dict[str, type] = field(default_factory=dict)
+    version: int = 1
+
+
+_ADMIN = Spec(Visibility.ADMIN)
+_DOCUMENT = {"title": str, "status": str}
+_DOCUMENT_NOTE = {**_DOCUMENT, "note": str}
+
+SPECS: dict[EventType, Spec] = {
+    EventType.SIGN_IN: _ADMIN,
+    EventType.SIGN_IN_FAILED: _ADMIN,
+    EventType.TOKEN_ISSUED: _ADMIN,
+    EventType.AGENCY_ONBOARDED: _ADMIN,
+    EventType.AGENCY_ACTIVATED: _ADMIN,
+    EventType.AGENCY_SUSPENDED: _ADMIN,
+    EventType.PERSON_CREATED: Spec(Visibility.READERS),
+    EventType.PERSON_UPDATED: _ADMIN,
+    EventType.ROLES_CHANGED: _ADMIN,
+    EventType.UNIT_CREATED: Spec(Visibility.READERS),
+    EventType.UNIT_UPDATED: Spec(Visibility.READERS),
+    EventType.ORG_SETTINGS_CHANGED: _ADMIN,
+    EventType.PEOPLE_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
+    EventType.UNITS_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
+    EventType.DELEGATION_UPDATED: _ADMIN,
+    EventType.LINE_TEMPLATES_UPDATED: _ADMIN,
+    EventType.DOCUMENT_DRAFTED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.DOCUMENT_EDITED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.DOCUMENT_SUBMITTED: Spec(Visibility.READERS, _DOCUMENT),
+    # "documents approved" (performance): one per signer's sign-off, with its mark
+    # (전결/대결 or none) and how long the turn waited with them.
+    EventType.DOCUMENT_APPROVED: Spec(Visibility.READERS, {
+        **_DOCUMENT_NOTE, "mark": str, "waited_seconds": int}),
+    EventType.DOCUMENT_RETURNED: Spec(Visibility.READERS, {
+        **_DOCUMENT_NOTE, "waited_seconds": int}),
+    EventType.DOCUMENT_HELD: Spec(Visibility.READERS, _DOCUMENT_NOTE),
+    EventType.DOCUMENT_WITHDRAWN: Spec(Visibility.READERS, _DOCUMENT),
+    # "handling days" (performance): from submission to the final sign-off.
+    EventType.DOCUMENT_COMPLETED: Spec(Visibility.READERS, {
+        **_DOCUMENT, "number": str, "handling_seconds": int}),
+    EventType.DOCUMENT_ACKNOWLEDGED: Spec(Visibility.READERS, _DOCUMENT),
+    EventType.DOCUMENT_RECEIVED: Spec(Visibility.READERS, {**_DOCUMENT, "number": str}),
+    EventType.DOCUMENT_CIRCULATED: Spec(Visibility.READERS, {**_DOCUMENT, "readers": int}),
+    EventType.DOCUMENT_REVISED: Spec(Visibility.READERS, {**_DOCUMENT, "version": int}),
+    EventType.DOCUMENT_SKIPPED: Spec(Visibility.READERS, _DOCUMENT_NOTE),
+    EventType.ABSENCE_REGISTERED: Spec(Visibility.INVOLVED, {
+        "starts_on": str, "ends_on": str, "kind": str}),
+    EventType.TASK_CREATED: Spec(Visibility.READERS, {"title": str, "status": str}),
+    EventType.TASK_UPDATED: Spec(Visibility.READERS, {"title": str, "status": str}),
+    EventType.PROGRESS_REPORTED: Spec(Visibility.READERS, {"title": str, "progress": int}),
+    EventType.OPINION_RECORDED: Spec(Visibility.READERS, {"title": str}),
+    EventType.DECISION_RECORDED: Spec(Visibility.READERS, {"title": str}),
+    EventType.TASK_DOCUMENT_LINKED: Spec(Visibility.READERS, {"title": str}),
+    EventType.TASK_DOCUMENT_UNLINKED: Spec(Visibility.READERS, {"title": str}),
+    EventType.MEMO_SENT: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.MEMO_READ: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.MEMO_REPLIED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.INSTRUCTION_ISSUED: Spec(Visibility.INVOLVED, {"title": str, "due_date": str}),
+    EventType.INSTRUCTION_COMPLETED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.SCHEDULE_CREATED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.SCHEDULE_UPDATED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.SCHEDULE_DELETED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.FEED_ROTATED: _ADMIN,
+    EventType.FEED_REVOKED: _ADMIN,
+}
+
+# Keys of ``changes`` that are not model fields, with the words the audit page shows.
+CHANGE_LABELS = {
+    "note": _("사유·의견"),
+    "recipients": _("받는 사람"),
+    "assignees": _("지시 대상"),
+    "document": _("문서"),
+    "reply": _("회신"),
+    "roles": _("역할"),
+    "kind": _("구분"),
+    "content": _("내용"),
+    "progress": _("진행률"),
+    "created": _("신규"),
+    "updated": _("변경"),
+    "rows": _("행 수"),
+    "file": _("파일"),
+    "version": _("판"),
+    "readers": _("공람 대상"),
+    "templates": _("템플릿"),
+    "rules": _("규칙"),
+}
+
+
+def event_label(value: str) -> str:
+    """The Korean (or English) name of a stored type; an unknown value reads as itself."""
+    try:
+        return str(EventType(value).label)
+    except ValueError:
+        return value
+
+
+def check_payload(event_type: EventType, payload: dict) -> None:
+    """Refuse a payload that does not match its type's declared fields — a programming
+    error, caught by the tests, never shown to a user."""
+    declared = SPECS[event_type].payload
+    if set(payload) != set(declared):
+        raise TypeError(f"{event_type}: payload fields {sorted(payload)} != {sorted(declared)}")
+    for name, kind in declared.items():
+        if not isinstance(payload[name], kind) or isinstance(payload[name], bool) != (
+                kind is bool):
+            raise TypeError(f"{event_type}: payload field {name!r} must be {kind.__name__}")
