@@ -6,9 +6,9 @@ move announces nothing and a committed one cannot lose its announcement to a cra
 commit and a callback. With ``HARMONY_EVENTS_REDIS_URL`` (several servers, or a pooler that
 breaks LISTEN): a Redis publish after commit (``transaction.on_commit``).
 
-The message names the agency's schema, the event id and its audience, so a listening
-process routes it without a query; an audience too large for NOTIFY's 8 kB is left out and
-read from the database by the listener instead."""
+The message names the agency's schema, the event id, its type, what it concerns and its
+audience, so a listening process routes it without a query; an audience too large for
+NOTIFY's 8 kB is left out and read from the database by the listener instead."""
 
 import json
 from functools import cache
@@ -20,17 +20,19 @@ CHANNEL = "harmony_events"
 MAX_MESSAGE_BYTES = 7_900
 
 
-def message(schema: str, event_id: int, audience: list[int]) -> str:
-    text = json.dumps({"s": schema, "e": event_id, "a": audience}, separators=(",", ":"))
-    if len(text) > MAX_MESSAGE_BYTES:
-        text = json.dumps({"s": schema, "e": event_id, "a": None}, separators=(",", ":"))
+def message(schema: str, event) -> str:
+    fields = {"s": schema, "e": event.pk, "t": event.type,
+              "l": event.audit_event.target_label[:200], "a": event.audience}
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode()) > MAX_MESSAGE_BYTES:
+        text = json.dumps({**fields, "a": None}, ensure_ascii=False, separators=(",", ":"))
     return text
 
 
 def announce(event) -> None:
     if not event.audience:
         return  # nobody to tell now; the timeline and collectors read the row itself
-    text = message(connection.schema_name, event.pk, event.audience)
+    text = message(connection.schema_name, event)
     if settings.HARMONY_EVENTS_REDIS_URL:
         transaction.on_commit(lambda: _redis_publish(text))
         return

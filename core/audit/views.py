@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
+from core.audit.display import describe, type_label
+from core.audit.events import event_label
 from core.audit.selectors import audit_actions, audit_events
 
 
@@ -15,9 +17,10 @@ def events(request, template: str = "audit/events.html"):
         "until": _date(request, "until"),
     }
     page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "filters": filters,
-                                      "actions": audit_actions(),
-                                      "querystring": request.GET.copy()})
+    rows = [(event, type_label(event), describe(event)) for event in page.object_list]
+    actions = [(action, event_label(action)) for action in audit_actions()]
+    return render(request, template, {"page": page, "rows": rows, "filters": filters,
+                                      "actions": actions, "querystring": request.GET.copy()})
 
 
 def _date(request, name: str):

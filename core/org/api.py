@@ -5,13 +5,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.accounts.services import token_rotate
 from core.audit.services import Origin
 from core.org.models import Person, Unit
-from core.org.selectors import person_for_user
+from core.org.selectors import is_agency_admin, person_for_user
+
+
+class AgencyAdminOnly(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return is_agency_admin(person_for_user(request.user))
 
 
 class UnitSerializer(serializers.ModelSerializer):

@@ -5,9 +5,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
+from core.audit.api import AuditEventViewSet
 from core.org import api as org_api
+from core.org.api import AgencyAdminOnly
 from core.schedules import api as schedules_api
 from core.work import api as work_api
+
+
+class AgencyAuditViewSet(AuditEventViewSet):
+    """The trail is the agency admins' (the audit app itself knows no roles)."""
+
+    permission_classes = [AgencyAdminOnly]
+
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
@@ -17,6 +26,7 @@ router.register("documents", approvals_api.DocumentViewSet, basename="document")
 router.register("tasks", work_api.TaskViewSet, basename="task")
 router.register("memos", work_api.MemoViewSet, basename="memo")
 router.register("instructions", work_api.InstructionViewSet, basename="instruction")
+router.register("audit", AgencyAuditViewSet, basename="audit")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

@@ -1,0 +1,50 @@
+"""/live/: the signed-in person's stream of events (core/portal/live.py)."""
+
+from datetime import timedelta
+
+from asgiref.sync import sync_to_async
+from django.http import HttpResponseForbidden, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from core.audit.selectors import missed_events
+from core.portal.access import current_person
+from core.portal.live import stream
+
+REPLAY_WINDOW = timedelta(hours=24)
+
+
+def _last_event_id(request) -> int:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or "0"
+    return int(raw) if raw.isdigit() and len(raw) < 18 else 0
+
+
+def _who(request) -> tuple[str, int] | None:
+    """(schema, person id) of a signed-in, active person of this agency, or None."""
+    schema = request.tenant.schema_name
+    with schema_context(schema):
+        person = current_person(request) if request.user.is_authenticated else None
+    return (schema, person.pk) if person is not None and person.is_active else None
+
+
+async def live(request):
+    who = await sync_to_async(_who)(request)
+    if who is None:
+        return HttpResponseForbidden(_("로그인한 기관 직원만 실시간 알림을 받을 수 있습니다."))
+    schema, person_id = who
+    after = _last_event_id(request)
+
+    @sync_to_async
+    def replay():
+        if not after:
+            return []
+        with schema_context(schema):
+            return missed_events(person_id=person_id, after_id=after,
+                                 since=timezone.now() - REPLAY_WINDOW)
+
+    response = StreamingHttpResponse(stream(schema, person_id, replay),
+                                     content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx and friends: pass each event on at once
+    return response
