@@ -25,6 +25,7 @@ class NavGroup:
     label: str
     items: list[NavItem]
     count: int = 0
+    key: str = ""  # names the group's count badge, which the live stream refreshes
     current: bool = field(default=False)
 
     @property
@@ -47,7 +48,8 @@ def _agency_nav(person, queue: int) -> list[NavGroup]:
                                       (_("지시사항"), "work:instructions"))),
         NavGroup(_("전자결재"), _items((_("결재함"), "approvals:boxes"),
                                       (_("기안하기"), "approvals:draft"),
-                                      (_("부재·대결"), "approvals:absences")), count=queue),
+                                      (_("부재·대결"), "approvals:absences")), count=queue,
+                 key="approvals"),
         NavGroup(_("일정"), _items((_("일정"), "schedules:month"))),
         NavGroup(_("조직"), _items(*org)),
     ]

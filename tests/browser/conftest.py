@@ -1,8 +1,9 @@
-"""Browser tests: a real server thread on a free port, Debian's Chromium through Playwright.
+"""Browser tests: uvicorn in a thread on a free port, Debian's Chromium through Playwright.
 
 Why not pytest-django's ``live_server``: it needs ``transactional_db``, which empties tables
-with TRUNCATE, and the audit trail's trigger refuses TRUNCATE. Instead this module starts
-Django's ``LiveServerThread`` itself and the tests write *committed* data (no test
+with TRUNCATE, and the audit trail's trigger refuses TRUNCATE; and it is WSGI, which cannot
+stream /live/. Instead this module starts uvicorn itself (tests/asgi_server.py), as
+production serves, and the tests write *committed* data (no test
 transaction), under subdomains, codes and e-mails made unique per run. What they create is
 removed again when the module ends (agency rows and their schemas, public accounts); the
 append-only audit events stay, as they would in production.
@@ -23,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings
+
+from tests.asgi_server import asgi_server
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -186,24 +187,18 @@ def _require_test_database() -> None:
 
 @pytest.fixture(scope="module")
 def harmony_server(django_db_setup, django_db_blocker):
-    """Serve Harmony (with static files) on 127.0.0.1 at a free port for one test module.
+    """Serve Harmony (with static files) through uvicorn, as production does, on 127.0.0.1
+    at a free port for one test module.
 
     ``PUBLIC_URL_PORT`` follows the port, so e-mailed links point at this server."""
     _require_test_database()
-    with django_db_blocker.unblock():
-        thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-        thread.daemon = True
-        thread.start()
-        thread.is_ready.wait()
-        if thread.error:
-            raise thread.error
-        server = HarmonyServer(port=thread.port)
-        port_override = override_settings(PUBLIC_URL_PORT=str(thread.port))
+    with django_db_blocker.unblock(), asgi_server(static=True) as port:
+        server = HarmonyServer(port=port)
+        port_override = override_settings(PUBLIC_URL_PORT=str(port))
         port_override.enable()
         try:
             yield server
         finally:
-            thread.terminate()
             port_override.disable()
             _remove_test_data(server)
 

@@ -4,15 +4,13 @@ uvicorn serves the project in a thread of this process, on the test database."""
 
 import http.client
 import secrets
-import socket
-import threading
-import time
 
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from tenants.models import Agency
+from tests.asgi_server import asgi_server as serve
 from tests.factories import make_personas, onboard_agency
 
 
@@ -43,24 +41,9 @@ def committed_other(db):
 
 @pytest.fixture(scope="module")
 def asgi_server(django_db_setup, django_db_blocker):
-    """uvicorn serving harmony.asgi on a free port, for the module."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config("harmony.asgi:application", host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    with django_db_blocker.unblock():
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 15
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
+    """uvicorn serving the project on a free port, for the module."""
+    with django_db_blocker.unblock(), serve() as port:
         yield port
-        server.should_exit = True
-        thread.join(10)
 
 
 def session_cookie(personas, person) -> str:
