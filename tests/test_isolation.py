@@ -47,7 +47,8 @@ CONSOLE_PATHS = all_paths("harmony.urls_public")
 
 def test_the_matrix_covers_the_routes_of_every_area():
     for expected in ("/", "/org/people/1/", "/org/import/", "/audit/", "/api/v1/people/",
-                     "/api/v1/me/", "/api/v1/schema/", "/accounts/login/"):
+                     "/api/v1/me/", "/api/v1/schema/", "/accounts/login/", "/live/",
+                     "/timeline/unit/", "/timeline/people/1/", "/api/v1/audit/"):
         assert expected in AGENCY_PATHS
     for expected in ("/agencies/new/", "/agencies/1/status/", "/audit/"):
         assert expected in CONSOLE_PATHS

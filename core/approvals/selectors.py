@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -276,3 +276,18 @@ def absences_for(*, person: Person) -> QuerySet:
     return (Absence.objects.filter(Q(person=person) | Q(acting=person)
                                    | Q(person__unit__head=person))
             .select_related("person", "acting").order_by("-starts_on", "-id"))
+
+
+def turns_waiting_by_person(*, person_ids: list[int]) -> dict[int, dict]:
+    """Per person: how many approval turns wait with them and since when the oldest has
+    waited (one aggregate query)."""
+    rows = (ApprovalStep.objects
+            .filter(person__in=person_ids, status__in=[StepStatus.PENDING, StepStatus.HELD])
+            .values("person_id").annotate(turns=Count("id"), since=Min("opened_at")))
+    return {row["person_id"]: {"turns": row["turns"], "since": row["since"]} for row in rows}
+
+
+def open_turns(*, document: Document) -> list[ApprovalStep]:
+    """The boxes whose turn is open now, with their people."""
+    return list(document.steps.filter(status__in=[StepStatus.PENDING, StepStatus.HELD])
+                .select_related("person"))

@@ -64,6 +64,7 @@ class ActivityEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "id"]),
             models.Index(fields=["person_id", "id"]),
             models.Index(fields=["unit_id", "id"]),
+            models.Index(fields=["actor_person_id", "occurred_at"]),
             GinIndex(fields=["audience"], name="activity_audience_gin"),
         ]
 

@@ -14,6 +14,24 @@ def policy_in_force(*, kind: str, on: date) -> Policy | None:
     return rules.order_by("-effective_from").first()
 
 
+class ColleagueRecords:
+    """What colleagues may see of each other's record of work (업무 공개 범위)."""
+
+    READABLE = "readable"  # the work items the viewer may read anyway (default)
+    UNIT = "unit"  # the same, and only colleagues of the viewer's own unit
+    NONE = "none"  # only one's own record (unit heads and admins still see their people)
+    CHOICES = ((READABLE, _("열람 가능한 업무")), (UNIT, _("같은 부서 직원의 열람 가능한 업무")),
+               (NONE, _("본인 기록만")))
+
+
+def colleague_records(*, on: date) -> str:
+    """The agency's rule for colleagues' records of work; evaluations are never part of
+    them (each person sees only their own, and aggregates)."""
+    policy = policy_in_force(kind=PolicyKind.TRANSPARENCY, on=on)
+    value = policy.data.get("colleague_records") if policy else None
+    return value if value in dict(ColleagueRecords.CHOICES) else ColleagueRecords.READABLE
+
+
 def delegation_rules(*, on: date) -> list[dict]:
     """위임전결규정 in force: [{document_type, name, final_position}, ...]."""
     policy = policy_in_force(kind=PolicyKind.DELEGATION, on=on)

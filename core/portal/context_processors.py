@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.org.selectors import can_manage_org, is_agency_admin
+from core.org.models import RoleCode
+from core.org.selectors import can_manage_org, is_agency_admin, role_codes
 from core.portal.access import current_person, current_queue_count, on_agency_host
 
 
@@ -41,8 +42,11 @@ def _agency_nav(person, queue: int) -> list[NavGroup]:
     org = [(_("조직도"), "org:chart"), (_("직원"), "org:people")]
     if can_manage_org(person):
         org.append((_("일괄 등록"), "org:import"))
+    home = [(_("홈"), "portal:home"), (_("나의 업무 기록"), "portal:my_record")]
+    if RoleCode.UNIT_HEAD in role_codes(person) or is_agency_admin(person):
+        home.append((_("부서 업무 흐름"), "portal:unit_flow"))
     groups = [
-        NavGroup(_("홈"), _items((_("홈"), "portal:home"))),
+        NavGroup(_("홈"), _items(*home)),
         NavGroup(_("업무관리"), _items((pgettext_lazy("menu", "과제"), "work:tasks"),
                                       (_("메모보고"), "work:memos"),
                                       (_("지시사항"), "work:instructions"))),

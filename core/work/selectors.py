@@ -8,7 +8,7 @@ Access rules, one helper per object type:
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.approvals.models import Document
@@ -252,3 +252,43 @@ def instruction_for(*, person: Person, pk: int) -> Instruction | None:
                                        queryset=InstructionAssignment.objects.select_related(
                                            "assignee__unit")))
             .distinct().first())
+
+
+# --- who may read what (the timeline and the work record ask these) ----------------------
+
+
+def tasks_readable(*, person: Person | None) -> QuerySet[Task]:
+    return Task.objects.all() if is_member(person) else Task.objects.none()
+
+
+def memos_readable(*, person: Person | None) -> QuerySet[Memo]:
+    if not is_member(person):
+        return Memo.objects.none()
+    return Memo.objects.filter(Q(author=person) | Q(recipients__person=person)).distinct()
+
+
+def instructions_readable(*, person: Person | None) -> QuerySet[Instruction]:
+    if not is_member(person):
+        return Instruction.objects.none()
+    return Instruction.objects.filter(
+        Q(issuer=person) | Q(assignments__assignee=person)).distinct()
+
+
+def open_work_by_person(*, person_ids: list[int]) -> dict[int, dict]:
+    """Per person: open and overdue tasks, open instructions (earliest due date), unread
+    memo reports — three aggregate queries whatever the unit's size."""
+    today = timezone.localdate()
+    work: dict[int, dict] = {pk: {} for pk in person_ids}
+    for row in (Task.objects.filter(owner__in=person_ids).exclude(status=TaskStatus.DONE)
+                .values("owner_id").annotate(open=Count("id"),
+                                             overdue=Count("id", filter=overdue_q(today)))):
+        work[row["owner_id"]].update(tasks=row["open"], overdue=row["overdue"])
+    for row in (InstructionAssignment.objects
+                .filter(assignee__in=person_ids, status=AssignmentStatus.OPEN)
+                .values("assignee_id").annotate(open=Count("id"),
+                                                due=Min("instruction__due_date"))):
+        work[row["assignee_id"]].update(instructions=row["open"], instruction_due=row["due"])
+    for row in (MemoRecipient.objects.filter(person__in=person_ids, read_at__isnull=True)
+                .values("person_id").annotate(unread=Count("id"))):
+        work[row["person_id"]]["memos"] = row["unread"]
+    return work

@@ -29,6 +29,13 @@ def test_admins_also_get_the_management_group(alpha_people):
 
 
 def test_a_page_of_a_single_item_group_has_no_second_row(alpha_people):
-    page = agency_client("alpha", alpha_people.staff.user).get("/").content.decode()
+    page = agency_client("alpha", alpha_people.staff.user).get("/schedules/").content.decode()
     assert _menus(page)[1] == []
-    assert 'href="/" aria-current="page"' in page
+    assert 'href="/schedules/" aria-current="page"' in page
+
+
+def test_home_opens_the_record_of_work_and_for_heads_the_units_flow(alpha_people):
+    staff = agency_client("alpha", alpha_people.staff.user).get("/").content.decode()
+    head = agency_client("alpha", alpha_people.head.user).get("/").content.decode()
+    assert _menus(staff)[1] == ["홈", "나의 업무 기록"]
+    assert _menus(head)[1] == ["홈", "나의 업무 기록", "부서 업무 흐름"]

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '활동 기록',
                 'verbose_name_plural': '활동 기록',
                 'ordering': ['occurred_at', 'id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'id'], name='audit_activ_object__499d64_idx'), models.Index(fields=['person_id', 'id'], name='audit_activ_person__5c391e_idx'), models.Index(fields=['unit_id', 'id'], name='audit_activ_unit_id_2a6493_idx'), django.contrib.postgres.indexes.GinIndex(fields=['audience'], name='activity_audience_gin')],
+                'indexes': [models.Index(fields=['object_type', 'object_id', 'id'], name='audit_activ_object__499d64_idx'), models.Index(fields=['person_id', 'id'], name='audit_activ_person__5c391e_idx'), models.Index(fields=['unit_id', 'id'], name='audit_activ_unit_id_2a6493_idx'), models.Index(fields=['actor_person_id', 'occurred_at'], name='audit_activ_actor_p_a0d2f8_idx'), django.contrib.postgres.indexes.GinIndex(fields=['audience'], name='activity_audience_gin')],
             },
         ),
     ]
