@@ -20,8 +20,8 @@ def test_audit_rows_and_activity_events_cannot_be_updated_deleted_or_truncated(a
                 "DELETE FROM audit_auditevent WHERE id = %s", [event.pk]),
             lambda: ActivityEvent.objects.filter(pk=activity.pk).update(person_id=1),
             lambda: ActivityEvent.objects.filter(pk=activity.pk).delete(),
-            lambda: connection.cursor().execute(
-                "TRUNCATE audit_auditevent, audit_activityevent"),
+            lambda: connection.cursor().execute(  # the row's deferred key checks go first
+                "SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE audit_auditevent, audit_activityevent"),
         ):
             with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
                 statement()
@@ -74,3 +74,64 @@ def test_a_forged_forwarded_address_is_not_recorded_unless_a_proxy_is_trusted(al
     assert Origin.from_request(request).ip_address == "10.0.0.9"
     settings.HARMONY_TRUST_X_FORWARDED_FOR = True
     assert Origin.from_request(request).ip_address == "1.2.3.4"
+
+
+def test_the_audit_page_reads_types_and_changes_in_words(alpha_people):
+    from core.org import services as org
+
+    people = alpha_people
+    with schema_context("alpha"):
+        org.person_update(person=people.staff, actor=people.admin, phone="02-123-4567")
+    page = agency_client("alpha", people.admin.user).get("/audit/").content.decode()
+    assert "직원 정보 변경" in page and "org.person_updated" not in page.split("<tbody>")[1]
+    assert "전화번호: (없음) → 02-123-4567" in page
+
+
+def test_the_audit_api_gives_labels_and_described_changes_to_admins_only(alpha_people):
+    from rest_framework.test import APIClient
+
+    from core.org import services as org
+
+    people = alpha_people
+    with schema_context("alpha"):
+        org.person_update(person=people.staff, actor=people.admin, phone="02-123-4567")
+    api = APIClient(HTTP_HOST="alpha.localhost")
+    api.force_authenticate(people.staff.user)
+    assert api.get("/api/v1/audit/").status_code == 403
+    api.force_authenticate(people.admin.user)
+    rows = api.get("/api/v1/audit/?type=org.person_updated").json()["results"]
+    assert rows[0]["type_label"] == "직원 정보 변경"
+    assert rows[0]["changes"] == ["전화번호: (없음) → 02-123-4567"]
+
+
+def test_every_type_declares_its_payload_and_a_wrong_payload_is_refused():
+    from core.audit.events import SPECS, check_payload
+
+    assert set(SPECS) == set(EventType)
+    with pytest.raises(TypeError):
+        check_payload(EventType.DOCUMENT_SUBMITTED, {"title": "제목"})  # status missing
+    with pytest.raises(TypeError):
+        check_payload(EventType.PROGRESS_REPORTED, {"title": "과제", "progress": "50"})
+    check_payload(EventType.PROGRESS_REPORTED, {"title": "과제", "progress": 50})
+
+
+def test_an_approval_records_a_typed_event_for_whom_it_concerns(alpha_people):
+    from core.approvals import services as approvals
+    from core.approvals.models import StepRole
+
+    people = alpha_people
+    with schema_context("alpha"):
+        document = approvals.document_draft(drafter=people.staff, title="보고",
+                                            body="<p>본문</p>")
+        approvals.document_submit(document=document, actor=people.staff, line=[
+            approvals.LineEntry(person=people.head, role=StepRole.APPROVER)])
+        approvals.step_approve(document=document, actor=people.head)
+        submitted, approved, completed = ActivityEvent.objects.filter(
+            object_id=str(document.pk), type__startswith="approvals.document_").exclude(
+            type="approvals.document_drafted").order_by("id")
+    assert submitted.audience == [people.head.pk]
+    assert (approved.type, approved.actor_person_id) == ("approvals.document_approved",
+                                                         people.head.pk)
+    assert approved.payload["waited_seconds"] >= 0 and approved.payload["mark"] == ""
+    assert completed.payload["number"].endswith("-1")
+    assert completed.person_id == people.staff.pk and completed.audience == [people.staff.pk]
