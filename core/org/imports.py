@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org import services
 from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
-from core.org.tables import Column, ImportFileError, map_header, read_table, row_values, shown
+from core.org.tables import (
+    Column,
+    ImportFileError,
+    duplicate,
+    map_header,
+    read_table,
+    row_values,
+    shown,
+)
 
 MAX_ROWS = 20_000
 MAX_SORT_ORDER = 2_147_483_647   # PositiveIntegerField's upper bound in PostgreSQL
@@ -105,11 +113,6 @@ def too_long(values: dict[str, str], columns: tuple[Column, ...], model,
             messages.append(_("%(col)s: %(max)d자를 넘을 수 없습니다 (지금 %(n)d자).")
                             % {"col": column.header, "max": limit, "n": length})
     return messages
-
-
-def duplicate(column: Column, value: str, line: int) -> str:
-    return (_("%(col)s '%(value)s'이(가) %(line)d행과 중복됩니다.")
-            % {"col": column.header, "value": shown(value), "line": line})
 
 
 # --- People -------------------------------------------------------------------------------

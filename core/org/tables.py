@@ -114,6 +114,11 @@ def shown(value: str, width: int = 40) -> str:
     return value if len(value) <= width else value[:width] + "…"
 
 
+def duplicate(column: Column, value: str, line: int) -> str:
+    return (_("%(col)s '%(value)s'이(가) %(line)d행과 중복됩니다.")
+            % {"col": column.header, "value": shown(value), "line": line})
+
+
 def _header_key(word: str) -> str:
     """Headers match whatever their spacing and case: '직원 번호' is '직원번호'."""
     return re.sub(r"\s+", "", word).lower()
