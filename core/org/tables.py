@@ -258,27 +258,31 @@ class _PartScan:
     def __init__(self, part: zipfile.ZipInfo, max_rows: int):
         self.part, self.max_rows, self.line_limit = part, max_rows, _line_limit(max_rows)
         self.root = None
-        self.rows = self.row = self.cells = self.column = 0
+        self.rows = self.row = self.cells = self.all_cells = self.column = self.stretch = 0
         self.parser = expat.ParserCreate(namespace_separator=" ")
         self.parser.StartDoctypeDeclHandler = self._refuse_dtd
         self.parser.EntityDeclHandler = self._refuse_dtd
         self.parser.StartElementHandler = self._start
 
     def run(self, archive: zipfile.ZipFile) -> None:
-        run = 0   # bytes since the last '<', carried across chunks
         with archive.open(self.part) as stream:
             while chunk := stream.read(1 << 16):
-                pieces = chunk.split(b"<")
-                run += len(pieces[0])
-                if len(pieces) > 1:
-                    run = max(run, *map(len, pieces[1:-1])) if len(pieces) > 2 else run
-                    if run > MAX_TEXT_BYTES:
-                        raise _too_long_value(self.row)
-                    run = len(pieces[-1])
-                if run > MAX_TEXT_BYTES:
-                    raise _too_long_value(self.row)
+                self._check_text_runs(chunk)
                 self.parser.Parse(chunk, False)
         self.parser.Parse(b"", True)
+
+    def _check_text_runs(self, chunk: bytes) -> None:
+        """No stretch between two '<' (a text, or a tag with its attributes) may exceed a
+        cell's worth, wherever the chunks happen to cut it."""
+        pieces = chunk.split(b"<")
+        self.stretch += len(pieces[0])   # continues the stretch the last chunk ended with
+        longest = self.stretch
+        if len(pieces) > 1:
+            longest = max(longest, max(map(len, pieces[1:-1]), default=0))
+            self.stretch = len(pieces[-1])
+        if longest > MAX_TEXT_BYTES:
+            raise ImportFileError(_("%(line)d행 부근에 지나치게 긴 값이 있습니다 (한 칸에 "
+                                    "최대 %(n)d자).") % {"line": self.row, "n": MAX_CELL_CHARS})
 
     def _refuse_dtd(self, *args) -> None:
         raise _unreadable()
@@ -313,6 +317,13 @@ class _PartScan:
 
     def _cell(self, attrs: dict) -> None:
         self.cells += 1
+        self.all_cells += 1
+        # Even empty, every cell costs openpyxl time: a sheet may hold as many as the
+        # rows read could fill, however they are spread.
+        if self.all_cells > self.line_limit * MAX_COLUMNS:
+            raise ImportFileError(_("시트에 칸이 너무 많습니다 (최대 %(n)d칸). 데이터만 새 통합 "
+                                    "문서에 붙여 넣어 다시 저장해 주세요.")
+                                  % {"n": self.line_limit * MAX_COLUMNS})
         if self.cells > XLSX_MAX_CELLS_PER_ROW:
             raise ImportFileError(_("%(line)d행에 칸이 너무 많습니다 (최대 %(n)d칸).")
                                   % {"line": self.row, "n": XLSX_MAX_CELLS_PER_ROW})
@@ -326,11 +337,6 @@ class _PartScan:
                                     "있습니다.") % {"line": self.row, "n": self.max_rows})
         if self.column > MAX_COLUMNS:
             raise _beyond_columns(self.row)
-
-
-def _too_long_value(line: int) -> ImportFileError:
-    return ImportFileError(_("%(line)d행 부근에 지나치게 긴 값이 있습니다 (한 칸에 최대 %(n)d자).")
-                           % {"line": line, "n": MAX_CELL_CHARS})
 
 
 def _beyond_columns(line: int) -> ImportFileError:

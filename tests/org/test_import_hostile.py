@@ -127,6 +127,14 @@ def test_a_row_wider_than_any_sheet_is_refused_while_streaming():
     assert "3행에 칸이 너무 많습니다" in _refused_quickly(_xlsx(HEADER_AND_ONE_ROW + row))
 
 
+def test_a_sheet_of_more_empty_cells_than_its_rows_could_fill_is_refused(monkeypatch):
+    """Empty cells cost parsing time too: at most 50 a row for the rows that may be read."""
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c s="{r * 40 + n}"/>' for n in range(40))
+                   + "</row>" for r in range(3, 1_500))
+    assert "시트에 칸이 너무 많습니다" in _refused_quickly(_xlsx(HEADER_AND_ONE_ROW + rows))
+
+
 def test_a_value_far_to_the_right_or_an_over_long_cell_is_refused():
     wide = '<row r="3"><c r="XFD3"><v>1</v></c></row>'
     assert "3행: 50열까지만 읽습니다" in _refused_quickly(_xlsx(HEADER_AND_ONE_ROW + wide))
