@@ -1,13 +1,23 @@
 """Validate agency onboarding input, one agency at a time or a wave from a CSV file."""
 
-import csv
-import io
 import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.org.tables import (
+    Column,
+    ImportFileError,
+    duplicate,
+    map_header,
+    read_table,
+    row_values,
+    shown,
+)
 from tenants.models import Agency, AgencyKind, Domain, agency_code_validator
 from tenants.standard_models import latest_standard_model_version, standard_model_versions
 
@@ -18,11 +28,21 @@ RESERVED_SUBDOMAINS = frozenset(
      "template", "standard_template", "harmony", "pg_catalog", "information_schema"}
 )
 SUBDOMAIN_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,28}[a-z0-9]$")
-WAVE_COLUMNS = ("name_ko", "name_en", "code", "subdomain", "kind", "standard_model_version",
-                "admin_email")
+# The wave template's headers, the words its messages use; the single form's labels and
+# the English field names of older files are accepted too.
+WAVE_COLUMNS = (
+    Column("name_ko", "기관명", ("기관명 (한글)", "한글 기관명"), required=True),
+    Column("name_en", "영문 기관명", ("기관명 (영문)",), required=True),
+    Column("code", "행정기관코드", ("행정기관코드 (7자리)", "기관코드"), required=True),
+    Column("subdomain", "하위 도메인", ("도메인",), required=True),
+    Column("kind", "기관 유형", ("유형",), required=True),
+    Column("standard_model_version", "표준모델 버전", ("표준모델",), required=True),
+    Column("admin_email", "관리자 이메일", ("첫 관리자 이메일",), required=True),
+)
+WAVE_HEADERS = {column.field: column for column in WAVE_COLUMNS}
 MAX_WAVE_ROWS = 500
-WAVE_TEMPLATE = (",".join(WAVE_COLUMNS) + "\n"
-                 "부산광역시,Busan Metropolitan City,6260000,busan,metropolitan,2026.1,"
+WAVE_TEMPLATE = (",".join(column.header for column in WAVE_COLUMNS) + "\n"
+                 "부산광역시,Busan Metropolitan City,6260000,busan,광역자치단체,2026.1,"
                  "admin@busan.go.kr\n")
 
 AGENCY_KIND_CHOICES = [(k.value, k.label) for k in AgencyKind if k != AgencyKind.PLATFORM]
@@ -32,16 +52,33 @@ def schema_name_for(subdomain: str) -> str:
     return subdomain.replace("-", "_")
 
 
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def agency_kind_code(text: str) -> str:
+    """Return the kind's code for its code or its Korean name (중앙행정기관 …), which is
+    what the template shows; anything else unchanged, for the form to refuse."""
+    key = re.sub(r"\s+", "", text).lower()
+    for code, label in AGENCY_KIND_CHOICES:
+        with translation.override("ko"):
+            korean = str(label)
+        if key in (code, re.sub(r"\s+", "", korean), re.sub(r"\s+", "", str(label)).lower()):
+            return code
+    return text
+
+
 class AgencyOnboardingForm(forms.Form):
-    name_ko = forms.CharField(label=_("기관명 (한글)"), max_length=100)
-    name_en = forms.CharField(label=_("기관명 (영문)"), max_length=150)
+    name_ko = forms.CharField(label=_("기관명 (한글)"), max_length=_max_length(Agency, "name_ko"))
+    name_en = forms.CharField(label=_("기관명 (영문)"), max_length=_max_length(Agency, "name_en"))
     code = forms.CharField(label=_("행정기관코드 (7자리)"), max_length=7, min_length=7,
                            validators=[agency_code_validator])
     subdomain = forms.CharField(label=_("하위 도메인"), max_length=30,
                                 help_text=_("영문 소문자, 숫자, 하이픈 (예: mogaha)"))
     kind = forms.ChoiceField(label=_("기관 유형"), choices=AGENCY_KIND_CHOICES)
     standard_model_version = forms.ChoiceField(label=_("표준모델 버전"))
-    admin_email = forms.EmailField(label=_("첫 관리자 이메일"))
+    admin_email = forms.EmailField(label=_("첫 관리자 이메일"),
+                                   max_length=_max_length(get_user_model(), "email"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,36 +131,51 @@ class WaveRowError:
 
 
 def parse_wave(upload) -> tuple[list[dict], list[WaveRowError]]:
-    """Validate every row of a wave file; return the clean rows and each row's errors."""
+    """Validate every row of a wave file (UTF-8 or CP949 CSV); return the clean rows and
+    each row's errors, named by the template's columns."""
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [WaveRowError(0, [str(_("파일을 UTF-8 텍스트로 읽을 수 없습니다."))])]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in WAVE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [WaveRowError(1, [str(_("필수 열이 없습니다: %(cols)s") % {
-            "cols": ", ".join(missing)})])]
+        table = read_table("wave.csv", upload.read(), max_rows=MAX_WAVE_ROWS)
+    except ImportFileError as error:
+        return [], [WaveRowError(0, [str(error)])]
+    try:
+        mapped = map_header(table.header, WAVE_COLUMNS)
+    except ImportFileError as error:
+        return [], [WaveRowError(1, [str(error)])]
     rows, errors, seen = [], [], {"subdomain": {}, "code": {}}
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_WAVE_ROWS:
-            errors.append(WaveRowError(line, [str(_("한 번에 %(n)d개 기관까지 등록할 수 있습니다.")
-                                                  % {"n": MAX_WAVE_ROWS})]))
-            break
-        form = AgencyOnboardingForm(data={k: (raw.get(k) or "").strip() for k in WAVE_COLUMNS})
-        messages = [f"{form.fields[f].label}: {m}" if f in form.fields else str(m)
-                    for f, ms in form.errors.items() for m in ms]
+    for line, cells in table.rows:
+        values = row_values(cells, mapped)
+        data = {column.field: values.get(column.field, "") for column in WAVE_COLUMNS}
+        data["kind"] = agency_kind_code(data["kind"])
+        form = AgencyOnboardingForm(data=data)
+        messages = _wave_messages(form, data)
         for field in ("subdomain", "code"):
-            value = (raw.get(field) or "").strip().lower()
+            value = data[field].lower()
             if value and value in seen[field]:
-                messages.append(str(_("%(field)s '%(value)s'이(가) %(line)d행과 중복됩니다.") % {
-                    "field": form.fields[field].label, "value": value,
-                    "line": seen[field][value]}))
+                messages.append(duplicate(WAVE_HEADERS[field], value, seen[field][value]))
             seen[field].setdefault(value, line)
         if messages:
             errors.append(WaveRowError(line, messages))
         else:
             rows.append(form.cleaned_data)
     if not rows and not errors:
-        errors.append(WaveRowError(0, [str(_("등록할 기관이 없습니다."))]))
+        errors.append(WaveRowError(0, [gettext("등록할 기관이 없습니다.")]))
     return rows, errors
+
+
+def _wave_messages(form: AgencyOnboardingForm, data: dict) -> list[str]:
+    """The form's errors, each after its column's header; an unknown choice lists the
+    choices in the words the template uses."""
+    messages = []
+    for field, field_errors in form.errors.as_data().items():
+        prefix = f"{WAVE_HEADERS[field].header}: " if field in WAVE_HEADERS else ""
+        for error in field_errors:
+            texts = ([_choice_message(form, field, data)] if error.code == "invalid_choice"
+                     else error.messages)
+            messages += [prefix + text for text in texts]
+    return messages
+
+
+def _choice_message(form: AgencyOnboardingForm, field: str, data: dict) -> str:
+    choices = ", ".join(str(label) for _code, label in form.fields[field].choices)
+    return (gettext("'%(value)s'은(는) 없는 값입니다. 다음 중 하나를 쓰세요: %(choices)s")
+            % {"value": shown(data[field]), "choices": choices})

@@ -2,11 +2,11 @@
 in one transaction or none. Re-importing updates people by employee number (직원번호) and
 units by unit code (부서코드) instead of duplicating them."""
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,30 +14,43 @@ from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org import services
 from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
+from core.org.tables import (
+    Column,
+    ImportFileError,
+    duplicate,
+    map_header,
+    read_table,
+    row_values,
+    shown,
+)
 
 MAX_ROWS = 20_000
+MAX_SORT_ORDER = 2_147_483_647   # PositiveIntegerField's upper bound in PostgreSQL
 
-# Column headers accepted in Korean or English, mapped to field names.
-PEOPLE_COLUMNS = {
-    "직원번호": "employee_number", "employee_number": "employee_number",
-    "성명": "name", "이름": "name", "name": "name",
-    "이메일": "email", "email": "email",
-    "부서코드": "unit_code", "unit_code": "unit_code",
-    "직급": "grade", "grade": "grade",
-    "직위": "position", "position": "position",
-    "역할": "roles", "roles": "roles",
-    "상태": "status", "status": "status",
-    "전화번호": "phone", "phone": "phone",
-}
-PEOPLE_REQUIRED = ("employee_number", "name")
-UNIT_COLUMNS = {
-    "부서코드": "code", "code": "code",
-    "부서명": "name", "name": "name",
-    "유형": "kind", "kind": "kind",
-    "상위부서코드": "parent_code", "parent_code": "parent_code",
-    "정렬순서": "sort_order", "sort_order": "sort_order",
-}
-UNIT_REQUIRED = ("code", "name", "kind")
+# The template's headers (the words every message uses), then older or English ones.
+PEOPLE_COLUMNS = (
+    Column("employee_number", "직원번호", ("사번",), required=True),
+    Column("name", "성명", ("이름",), required=True),
+    Column("email", "이메일", ("전자우편", "e-mail")),
+    Column("unit_code", "부서코드"),
+    Column("grade", "직급"),
+    Column("position", "직위"),
+    Column("roles", "역할"),
+    Column("status", "상태"),
+    Column("phone", "전화번호"),
+)
+UNIT_COLUMNS = (
+    Column("code", "부서코드", required=True),
+    Column("name", "부서명", required=True),
+    Column("kind", "유형", required=True),
+    Column("parent_code", "상위부서코드"),
+    Column("sort_order", "정렬순서"),
+)
+PEOPLE = {column.field: column for column in PEOPLE_COLUMNS}
+UNITS = {column.field: column for column in UNIT_COLUMNS}
+# Columns stored as text as they are: their limits come from the model, not a copy here.
+PEOPLE_TEXT_FIELDS = ("employee_number", "name", "email", "phone")
+UNIT_TEXT_FIELDS = ("code", "name")
 STATUS_WORDS = {"재직": PersonStatus.ACTIVE, "active": PersonStatus.ACTIVE, "": PersonStatus.ACTIVE,
                 "퇴직": PersonStatus.LEFT, "전출": PersonStatus.LEFT, "left": PersonStatus.LEFT}
 
@@ -50,9 +63,7 @@ TEMPLATES = {
               "B100,정부혁신국,국,,1\nD100,혁신기획과,과,B100,1\n"),
 }
 
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (wrong format, no header, too many rows)."""
+__all__ = ["ImportFileError", "ImportResult", "RowError", "people_import", "units_import"]
 
 
 @dataclass
@@ -75,67 +86,34 @@ class ImportResult:
 
 # --- Reading ------------------------------------------------------------------------------
 
-def read_rows(name: str, content: bytes, columns: dict[str, str],
-              required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """Return (line number, {field: text}) for every non-blank row of a CSV or XLSX file,
-    refusing the file when a required column is missing."""
-    table = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
-    if not table:
-        raise ImportFileError(_("파일에 머리글 행이 없습니다."))
-    header = [columns.get(str(cell or "").strip().lower()) or columns.get(str(cell or "").strip())
-              for cell in table[0]]
-    rows = []
-    for line, cells in enumerate(table[1:], start=2):
-        values = {name: _text(cell) for name, cell in zip(header, cells, strict=False) if name}
-        if any(values.values()):
-            rows.append((line, values))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("한 번에 %(n)d행까지 올릴 수 있습니다.") % {"n": MAX_ROWS})
-    present = {field for field in header if field}
-    missing = [field for field in required if field not in present]
-    if missing:
-        raise ImportFileError(_("필수 열이 없습니다: %(cols)s") % {"cols": ", ".join(missing)})
+def read_rows(name: str, content: bytes,
+              columns: tuple[Column, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Return (line number, {field: text}) for every row of a CSV or XLSX file with a value
+    in a known column, refusing the file when it cannot be read or a required column is
+    missing."""
+    table = read_table(name, content, max_rows=MAX_ROWS)
+    mapped = map_header(table.header, columns)
+    rows = [(line, values) for line, cells in table.rows
+            if any(values := row_values(cells, mapped))]
     if not rows:
         raise ImportFileError(_("머리글 아래에 등록할 행이 없습니다."))
     return rows
 
 
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).strip()
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp949"):  # Korean Excel saves CSV as CP949
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
+def too_long(values: dict[str, str], columns: tuple[Column, ...], model,
+             fields: tuple[str, ...]) -> list[str]:
+    """One message per value longer than its database column, named as the template
+    names the column."""
+    messages = []
+    for column in columns:
+        if column.field not in fields:
             continue
-    else:
-        raise ImportFileError(_("CSV 파일의 문자 인코딩을 읽을 수 없습니다 (UTF-8 또는 CP949)."))
-    if "\x00" in text:
-        raise ImportFileError(_("CSV 텍스트 파일이 아닙니다."))
-    try:
-        return [row for row in csv.reader(io.StringIO(text))]
-    except csv.Error as error:
-        raise ImportFileError(_("CSV 형식이 올바르지 않습니다: %(e)s") % {"e": error}) from error
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for bad files
-        raise ImportFileError(_("엑셀(.xlsx) 파일을 열 수 없습니다.")) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True)]
-    workbook.close()
-    return rows
+        limit = model._meta.get_field(column.field).max_length
+        length = len(values.get(column.field, ""))
+        if length > limit:
+            messages.append(_("%(col)s: %(max)d자를 넘을 수 없습니다 (지금 %(n)d자).")
+                            % {"col": column.header, "max": limit, "n": length})
+    return messages
 
 
 # --- People -------------------------------------------------------------------------------
@@ -160,18 +138,18 @@ def _by_code_and_name(queryset) -> dict:
 
 def people_import(*, name: str, content: bytes, actor,
                   origin: Origin = COMMAND_ORIGIN) -> ImportResult:
-    rows = read_rows(name, content, PEOPLE_COLUMNS, PEOPLE_REQUIRED)
+    rows = read_rows(name, content, PEOPLE_COLUMNS)
     lookup = _Lookup()
     cleaned, result = [], ImportResult()
-    seen: dict[str, dict[str, int]] = {"employee_number": {}, "email": {}}
+    unique = [PEOPLE["employee_number"], PEOPLE["email"]]
+    seen: dict[str, dict[str, int]] = {c.field: {} for c in unique}
     for line, values in rows:
         record, messages = _clean_person(values, lookup)
-        for key in seen:
-            value = record.get(key) or ""
-            if value and value in seen[key]:
-                messages.append(_("%(value)s이(가) %(line)d행과 중복됩니다.")
-                                % {"value": value, "line": seen[key][value]})
-            seen[key].setdefault(value, line)
+        for column in unique:
+            value = record.get(column.field) or ""
+            if value and value in seen[column.field]:
+                messages.append(duplicate(column, value, seen[column.field][value]))
+            seen[column.field].setdefault(value, line)
         if messages:
             result.errors.append(RowError(line, messages))
         cleaned.append((line, record))
@@ -207,7 +185,7 @@ class _RowFailed(Exception):
 
 
 def _clean_person(values: dict, lookup: _Lookup) -> tuple[dict, list[str]]:
-    messages = []
+    messages = too_long(values, PEOPLE_COLUMNS, Person, PEOPLE_TEXT_FIELDS)
     record = {"employee_number": values.get("employee_number", ""),
               "name": values.get("name", ""), "email": values.get("email", "").lower(),
               "phone": values.get("phone", "")}
@@ -215,32 +193,31 @@ def _clean_person(values: dict, lookup: _Lookup) -> tuple[dict, list[str]]:
         messages.append(_("직원번호가 비어 있습니다."))
     if not record["name"]:
         messages.append(_("성명이 비어 있습니다."))
-    if record["email"]:
+    email = record["email"]
+    if email and len(email) <= Person._meta.get_field("email").max_length:
         try:
-            from django.core.validators import validate_email
-
-            validate_email(record["email"])
+            validate_email(email)
         except ValidationError:
-            messages.append(_("이메일 형식이 올바르지 않습니다: %(v)s") % {"v": record["email"]})
-    for key, table, label in (("unit_code", lookup.units, _("부서코드")),
-                              ("grade", lookup.grades, _("직급")),
-                              ("position", lookup.positions, _("직위"))):
-        text = values.get(key, "")
+            messages.append(_("이메일 형식이 올바르지 않습니다: %(v)s") % {"v": shown(email)})
+    for column, table in ((PEOPLE["unit_code"], lookup.units), (PEOPLE["grade"], lookup.grades),
+                          (PEOPLE["position"], lookup.positions)):
+        text = values.get(column.field, "")
         found = table.get(text) or table.get(text.lower()) if text else None
         if text and found is None:
             messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.")
-                            % {"label": label, "v": text})
-        record[{"unit_code": "unit"}.get(key, key)] = found
+                            % {"label": column.header, "v": shown(text)})
+        record[{"unit_code": "unit"}.get(column.field, column.field)] = found
     role_texts = [r.strip() for r in values.get("roles", "").replace(";", ",").split(",")
                   if r.strip()]
     unknown = [r for r in role_texts if r not in lookup.roles and r.lower() not in lookup.roles]
     if unknown:
-        messages.append(_("역할 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": ", ".join(unknown)})
+        messages.append(_("역할 '%(v)s'을(를) 찾을 수 없습니다.")
+                        % {"v": shown(", ".join(unknown))})
     record["roles"] = sorted({(lookup.roles.get(r) or lookup.roles[r.lower()]).code
                               for r in role_texts if r not in unknown}) or None
     status = values.get("status", "")
     if status.lower() not in STATUS_WORDS and status not in STATUS_WORDS:
-        messages.append(_("상태는 '재직' 또는 '퇴직'이어야 합니다: %(v)s") % {"v": status})
+        messages.append(_("상태는 '재직' 또는 '퇴직'이어야 합니다: %(v)s") % {"v": shown(status)})
     record["status"] = STATUS_WORDS.get(status) or STATUS_WORDS.get(status.lower())
     return record, messages
 
@@ -274,41 +251,50 @@ def _apply_person(record: dict, result: ImportResult, *, actor, origin: Origin, 
 
 def units_import(*, name: str, content: bytes, actor,
                  origin: Origin = COMMAND_ORIGIN) -> ImportResult:
-    rows = read_rows(name, content, UNIT_COLUMNS, UNIT_REQUIRED)
+    rows = read_rows(name, content, UNIT_COLUMNS)
     kinds = _by_code_and_name(UnitKind.objects.all())
-    known_codes = set(Unit.objects.values_list("code", flat=True))
-    file_codes = {values.get("code", "") for _, values in rows}
+    codes = set(Unit.objects.values_list("code", flat=True))
+    codes |= {values.get("code", "") for _, values in rows}
     result, cleaned, seen = ImportResult(), [], {}
     for line, values in rows:
-        messages = []
-        code, parent_code = values.get("code", ""), values.get("parent_code", "")
-        kind = kinds.get(values.get("kind", "")) or kinds.get(values.get("kind", "").lower())
-        if not code or not values.get("name"):
-            messages.append(_("부서코드와 부서명은 비울 수 없습니다."))
-        if kind is None:
-            messages.append(_("유형 '%(v)s'을(를) 찾을 수 없습니다.")
-                            % {"v": values.get("kind", "")})
-        if parent_code and parent_code not in known_codes | file_codes:
-            messages.append(_("상위부서코드 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": parent_code})
-        if parent_code and parent_code == code:
-            messages.append(_("자기 자신을 상위 부서로 지정할 수 없습니다."))
+        fields, parent_code, messages = _clean_unit(values, kinds, codes)
+        code = fields["code"]
         if code in seen:
-            messages.append(_("%(value)s이(가) %(line)d행과 중복됩니다.")
-                            % {"value": code, "line": seen[code]})
+            messages.append(duplicate(UNITS["code"], code, seen[code]))
         seen.setdefault(code, line)
-        sort_order = values.get("sort_order", "") or "0"
-        if not sort_order.isdigit():
-            messages.append(_("정렬순서는 0 이상의 정수여야 합니다."))
         if messages:
             result.errors.append(RowError(line, messages))
-        cleaned.append((line, {"code": code, "name": values.get("name", ""), "kind": kind,
-                               "sort_order": int(sort_order) if sort_order.isdigit() else 0},
-                        parent_code))
+        cleaned.append((line, fields, parent_code))
     if result.errors:
         return result
     return _write_all(lambda: _apply_units(cleaned, result, actor=actor, origin=origin),
                       result, event_type=EventType.UNITS_IMPORTED, name=name, actor=actor,
                       origin=origin)
+
+
+def _clean_unit(values: dict, kinds: dict, codes: set[str]) -> tuple[dict, str, list[str]]:
+    """Return the unit's fields, its parent's code and what is wrong with the row."""
+    messages = too_long(values, UNIT_COLUMNS, Unit, UNIT_TEXT_FIELDS)
+    code, parent_code = values.get("code", ""), values.get("parent_code", "")
+    kind_text = values.get("kind", "")
+    kind = kinds.get(kind_text) or kinds.get(kind_text.lower())
+    if not code or not values.get("name"):
+        messages.append(_("부서코드와 부서명은 비울 수 없습니다."))
+    if kind is None:
+        messages.append(_("유형 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": shown(kind_text)})
+    if parent_code and parent_code not in codes:
+        messages.append(_("상위부서코드 '%(v)s'을(를) 찾을 수 없습니다.")
+                        % {"v": shown(parent_code)})
+    if parent_code and parent_code == code:
+        messages.append(_("자기 자신을 상위 부서로 지정할 수 없습니다."))
+    sort_order = values.get("sort_order", "") or "0"
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses.
+    valid_order = re.fullmatch(r"[0-9]{1,10}", sort_order) and int(sort_order) <= MAX_SORT_ORDER
+    if not valid_order:
+        messages.append(_("정렬순서는 0 이상의 정수여야 합니다."))
+    fields = {"code": code, "name": values.get("name", ""), "kind": kind,
+              "sort_order": int(sort_order) if valid_order else 0}
+    return fields, parent_code, messages
 
 
 def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin) -> None:

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 from openpyxl import Workbook
 
 from core.audit.models import AuditEvent
+from core.org import imports
 from core.org.models import Person, Unit
 from tests.conftest import agency_client
 
@@ -147,3 +148,72 @@ def test_the_downloadable_templates_import_as_they_are(alpha_people):
     with schema_context("alpha"):
         assert Person.objects.get(employee_number="2026-0001").unit.code == "D100"
     assert client.get("/org/import/robots-template.csv").status_code == 404
+
+
+def test_values_longer_than_their_column_are_reported_by_line_and_column(alpha_people):
+    """Issue 7 §5: a 5,000-character name or a 63-character employee number answered 500."""
+    client = agency_client("alpha", alpha_people.hr.user)
+    people = (
+        "직원번호,성명,이메일,전화번호\n"
+        "L-1,정상,ok@alpha.go.kr,02-123\n"
+        f"{'7' * 63},{'가' * 5000},{'a' * 300}@alpha.go.kr,{'1' * 31}\n"
+    )
+    units = "부서코드,부서명,유형,정렬순서\nU-1,정상과,과,1\nU-2," + "나" * 300 + ",과,²\n"
+
+    people_response = _import(client, "people", _upload(people))
+    units_response = _import(client, "units", _upload(units, "units.csv"))
+
+    assert people_response.status_code == units_response.status_code == 400
+    with schema_context("alpha"):
+        result = imports.people_import(name="people.csv", content=people.encode(), actor=None)
+        assert not Person.objects.filter(employee_number="L-1").exists()
+        assert not Unit.objects.filter(code="U-1").exists()
+    assert [error.line for error in result.errors] == [3]
+    assert result.errors[0].messages == [
+        "직원번호: 30자를 넘을 수 없습니다 (지금 63자).",
+        "성명: 50자를 넘을 수 없습니다 (지금 5000자).",
+        "이메일: 254자를 넘을 수 없습니다 (지금 312자).",
+        "전화번호: 30자를 넘을 수 없습니다 (지금 31자).",
+    ]
+    body = html.unescape(units_response.content.decode())
+    assert "부서명: 100자를 넘을 수 없습니다 (지금 300자)" in body
+    assert "정렬순서는 0 이상의 정수여야 합니다" in body
+
+
+def test_headers_match_the_template_whatever_their_spacing_or_older_english_names(
+    alpha_people,
+):
+    client = agency_client("alpha", alpha_people.hr.user)
+    english = "employee_number,name,grade\nE-1,영문머리,7급\n"
+    spaced = " 직원 번호 ,성 명\nE-2,띄어쓰기\n"
+    for text in (english, spaced):
+        assert _import(client, "people", _upload(text)).status_code == 200
+    with schema_context("alpha"):
+        assert set(Person.objects.filter(employee_number__startswith="E-")
+                   .values_list("name", flat=True)) == {"영문머리", "띄어쓰기"}
+
+
+def test_a_missing_or_doubled_column_is_named_as_the_template_names_it(alpha_people):
+    client = agency_client("alpha", alpha_people.hr.user)
+
+    missing = html.unescape(_import(client, "people", _upload("사원번호,성명\n1,가\n"))
+                            .content.decode())
+    doubled = html.unescape(_import(client, "people", _upload("직원번호,성명,이름\n1,가,나\n"))
+                            .content.decode())
+
+    assert "필수 열이 없습니다: 직원번호 (알 수 없는 머리글: 사원번호)" in missing
+    assert "employee_number" not in missing
+    assert "'성명' 열이 두 번 있습니다" in doubled
+
+
+def test_nul_bytes_and_unreadable_encodings_get_a_korean_reason_not_a_500(alpha_people):
+    client = agency_client("alpha", alpha_people.hr.user)
+    nul = SimpleUploadedFile("people.csv", "직원번호,성명\nN-1,널\x00\n".encode(),
+                             content_type="text/csv")
+    broken = SimpleUploadedFile("people.csv", "직원번호,성명\n".encode() + b"N-2,\xff\xfe\xfa\n",
+                                content_type="text/csv")
+
+    for upload, reason in ((nul, "2행에 NUL 문자"), (broken, "2행에 UTF-8로도 CP949로도")):
+        response = _import(client, "people", upload)
+        assert response.status_code == 400
+        assert reason in html.unescape(response.content.decode())

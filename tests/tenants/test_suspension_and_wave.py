@@ -1,5 +1,7 @@
 """Suspending and resuming agencies; onboarding a wave from a CSV file."""
 
+import html
+
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context, schema_exists
@@ -103,3 +105,62 @@ def test_the_wave_template_onboards_as_it_is(central_user, django_capture_on_com
             "wave.csv", template, content_type="text/csv")})
     assert response.status_code == 200
     assert Agency.objects.filter(schema_name="busan").exists()
+
+
+KOREAN_WAVE_HEADER = ("기관명,영문 기관명,행정기관코드,하위 도메인,기관 유형,표준모델 버전,"
+                      "관리자 이메일\n")
+
+
+def test_a_korean_wave_saved_by_excel_as_cp949_onboards(
+    central_user, django_capture_on_commit_callbacks
+):
+    rows = ("울산광역시,Ulsan,6310000,ulsan,광역자치단체,2026.1,admin@ulsan.test\n"
+            "양산시,Yangsan,5380000,yangsan,기초 자치단체,2026.1,admin@yangsan.test\n")
+    upload = SimpleUploadedFile("wave.csv", (KOREAN_WAVE_HEADER + rows).encode("cp949"),
+                                content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = console_client(central_user).post("/agencies/wave/", {"file": upload})
+
+    assert response.status_code == 200
+    assert dict(Agency.objects.filter(code__in=["6310000", "5380000"])
+                .values_list("schema_name", "kind")) == {"ulsan": "metropolitan",
+                                                         "yangsan": "basic"}
+
+
+def test_wave_errors_name_the_columns_as_the_template_does(central_user):
+    client = console_client(central_user)
+    rows = ("가" * 300 + ",Long,6260000,busan,시청,2026.1," + "a" * 300 + "@busan.test\n"
+            "창원시,Changwon,5670000,busan,basic,2026.1,admin@changwon.test\n")
+
+    bad_rows = client.post("/agencies/wave/", {"file": _csv(KOREAN_WAVE_HEADER + rows)})
+    without_email = KOREAN_WAVE_HEADER.replace(",관리자 이메일", "")
+    no_email = client.post("/agencies/wave/", {"file": _csv(
+        without_email + "부산,Busan,6260000,busan,basic,2026.1\n")})
+
+    body = html.unescape(bad_rows.content.decode())
+    assert bad_rows.status_code == 400
+    assert "기관명: " in body and "(입력값 300 자)" in body
+    assert "관리자 이메일: " in body
+    assert ("기관 유형: '시청'은(는) 없는 값입니다. 다음 중 하나를 쓰세요: "
+            "중앙행정기관, 광역자치단체, 기초자치단체") in body
+    assert "하위 도메인 'busan'이(가) 2행과 중복됩니다" in body
+    assert "필수 열이 없습니다: 관리자 이메일" in html.unescape(no_email.content.decode())
+    assert "admin_email" not in no_email.content.decode()
+    assert not Agency.objects.filter(code="5670000").exists()
+
+
+def test_a_wave_file_with_a_nul_byte_or_a_foreign_encoding_gets_a_reason(central_user):
+    client = console_client(central_user)
+    for content, reason in ((b"name_ko\x00,code\n", "NUL"),
+                            (b"name_ko\n\x80\xff\n", "2행에 UTF-8로도 CP949로도")):
+        response = client.post("/agencies/wave/", {"file": SimpleUploadedFile(
+            "wave.csv", content, content_type="text/csv")})
+        assert response.status_code == 400
+        assert reason in html.unescape(response.content.decode())
+
+
+def test_the_wave_template_speaks_korean(central_user):
+    template = console_client(central_user).get("/agencies/wave/template.csv")
+    text = template.content.decode("utf-8-sig")
+    assert text.startswith(KOREAN_WAVE_HEADER)
+    assert ",광역자치단체," in text
