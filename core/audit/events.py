@@ -50,6 +50,7 @@ class EventType(models.TextChoices):
 
     DELEGATION_UPDATED = "policies.delegation_updated", _("위임전결규정 변경")
     LINE_TEMPLATES_UPDATED = "policies.line_templates_updated", _("결재선 템플릿 변경")
+    TRANSPARENCY_UPDATED = "policies.transparency_updated", _("업무 공개 범위 변경")
 
     DOCUMENT_DRAFTED = "approvals.document_drafted", _("문서 기안")
     DOCUMENT_EDITED = "approvals.document_edited", _("기안 수정")
@@ -116,6 +117,7 @@ SPECS: dict[EventType, Spec] = {
     EventType.UNITS_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
     EventType.DELEGATION_UPDATED: _ADMIN,
     EventType.LINE_TEMPLATES_UPDATED: _ADMIN,
+    EventType.TRANSPARENCY_UPDATED: _ADMIN,
     EventType.DOCUMENT_DRAFTED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_EDITED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_SUBMITTED: Spec(Visibility.READERS, _DOCUMENT),
@@ -175,6 +177,7 @@ CHANGE_LABELS = {
     "readers": _("공람 대상"),
     "templates": _("템플릿"),
     "rules": _("규칙"),
+    "colleague_records": _("동료의 업무 기록"),
 }
 
 

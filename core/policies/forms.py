@@ -4,11 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from core.org.models import Position
+from core.policies.selectors import ColleagueRecords
 
 
 class StartForm(forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("적용 시작일"),
                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TransparencyForm(StartForm):
+    colleague_records = forms.ChoiceField(label=gettext_lazy("동료의 업무 기록"),
+                                          choices=ColleagueRecords.CHOICES,
+                                          widget=forms.RadioSelect)
 
 
 class DelegationForm(StartForm):

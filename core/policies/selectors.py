@@ -58,6 +58,10 @@ def readable_lines(policy: Policy) -> list[str] | None:
         return [f"{template['name']}: "
                 + " → ".join(_box(step, positions, units) for step in template["steps"])
                 for template in policy.data["templates"]]
+    if policy.kind == PolicyKind.TRANSPARENCY:
+        value = policy.data.get("colleague_records", ColleagueRecords.READABLE)
+        return [_("동료의 업무 기록: %(rule)s") % {
+            "rule": dict(ColleagueRecords.CHOICES).get(value, value)}]
     return None
 
 

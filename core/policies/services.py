@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org.models import Position, Unit
+from core.policies import selectors
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import policy_in_force
+from core.policies.selectors import ColleagueRecords, policy_in_force
 
 
 def delegation_rules_update(*, final_positions: dict[str, str], effective_from: date, actor,
@@ -78,3 +79,24 @@ def _check_line_template(template: dict, known: dict[str, set[str]]) -> None:
         if step.get(kind) not in known[kind]:
             raise ValidationError(_("'%(name)s' 템플릿에 알 수 없는 직위나 부서가 있습니다.")
                                   % {"name": name})
+
+
+def transparency_update(*, colleague_records: str, effective_from: date, actor,
+                        origin: Origin = COMMAND_ORIGIN) -> Policy:
+    """Issue a new version of 업무 공개 범위: what colleagues see of each other's work."""
+    choices = dict(ColleagueRecords.CHOICES)
+    if colleague_records not in choices:
+        raise ValidationError({"colleague_records": _("알 수 없는 공개 범위입니다.")})
+    before = selectors.colleague_records(on=effective_from)
+    with transaction.atomic():
+        if Policy.objects.filter(kind=PolicyKind.TRANSPARENCY,
+                                 effective_from=effective_from).exists():
+            raise ValidationError({"effective_from": _(
+                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
+        policy = Policy.objects.create(kind=PolicyKind.TRANSPARENCY,
+                                       effective_from=effective_from,
+                                       data={"colleague_records": colleague_records})
+        event_record(EventType.TRANSPARENCY_UPDATED, actor=actor, subject=policy, origin=origin,
+                     changes={"colleague_records": [str(choices[before]),
+                                                    str(choices[colleague_records])]})
+    return policy

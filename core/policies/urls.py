@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.rules, name="rules"),
     path("delegation/", views.delegation, name="delegation"),
     path("lines/", views.line_templates, name="line_templates"),
+    path("transparency/", views.transparency, name="transparency"),
 ]

@@ -11,9 +11,20 @@ from core.audit.services import Origin
 from core.org.models import Position, Unit
 from core.org.selectors import is_agency_admin
 from core.policies import services
-from core.policies.forms import DelegationForm, LineTemplateForm, LineTemplateFormSet, StartForm
+from core.policies.forms import (
+    DelegationForm,
+    LineTemplateForm,
+    LineTemplateFormSet,
+    StartForm,
+    TransparencyForm,
+)
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import document_types, policy_in_force, readable_lines
+from core.policies.selectors import (
+    colleague_records,
+    document_types,
+    policy_in_force,
+    readable_lines,
+)
 from core.portal.access import person_passes
 from core.portal.feedback import form_refused
 
@@ -80,3 +91,23 @@ def line_templates(request):
     failed = request.method == "POST"
     return render(request, "policies/line_templates.html", {
         "formset": formset, "start": start, "current": current}, status=400 if failed else 200)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def transparency(request):
+    """업무 공개 범위: what colleagues see of each other's record of work."""
+    today = timezone.localdate()
+    form = TransparencyForm(request.POST or None, initial={
+        "effective_from": today, "colleague_records": colleague_records(on=today)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transparency_update(actor=request.user, origin=Origin.from_request(request),
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, _("업무 공개 범위 새 버전을 저장했습니다."))
+            return redirect("policies:rules")
+    return render(request, "policies/transparency.html", {"form": form},
+                  status=400 if form.errors else 200)

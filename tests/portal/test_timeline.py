@@ -135,3 +135,17 @@ def test_a_record_never_shows_security_moves_to_others(alpha_people):
         feed_token_rotate(person=people.staff, actor=people.staff, origin=Origin())
     page = _get(people, "head", f"/timeline/people/{people.staff.pk}/").content.decode()
     assert "일정 구독 주소" not in page
+
+
+def test_an_admin_sets_the_rule_as_a_new_dated_version_and_it_is_audited(alpha_people):
+    people = alpha_people
+    client = agency_client("alpha", people.admin.user)
+    response = client.post("/rules/transparency/", {"colleague_records": "unit",
+                                                    "effective_from": date.today()})
+    assert response.status_code == 302
+    assert _get(people, "other", f"/timeline/people/{people.staff.pk}/").status_code == 404
+    audit = client.get("/audit/").content.decode()
+    assert "업무 공개 범위 변경" in audit
+    assert "동료의 업무 기록: 열람 가능한 업무 → 같은 부서 직원의 열람 가능한 업무" in audit
+    assert agency_client("alpha", people.hr.user).post("/rules/transparency/", {
+        "colleague_records": "none", "effective_from": date.today()}).status_code == 403
