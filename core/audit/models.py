@@ -23,6 +23,11 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("변경 내용"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("접속 IP"), null=True, blank=True)
     request_id = models.CharField(_("요청 ID"), max_length=64, blank=True)
+    # The hash chain (tamper evidence), written by the database as the row's transaction
+    # commits (migration 0004): position in commit order, the previous row's hash, its own.
+    seq = models.BigIntegerField(_("순번"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

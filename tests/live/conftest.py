@@ -3,40 +3,13 @@ real ASGI server: each test's agency is made and committed under a unique subdom
 uvicorn serves the project in a thread of this process, on the test database."""
 
 import http.client
-import secrets
 
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from tenants.models import Agency
 from tests.asgi_server import asgi_server as serve
-from tests.factories import make_personas, onboard_agency
-
-
-@pytest.fixture
-def db(django_db_setup, django_db_blocker):
-    """pytest-django's ``db`` without its per-test transaction."""
-    with django_db_blocker.unblock():
-        yield
-
-
-def _committed_agency(label: str):
-    while True:
-        code = f"7{secrets.randbelow(10**6):06d}"
-        if not Agency.objects.filter(code=code).exists():
-            break
-    return make_personas(onboard_agency(f"{label}-{secrets.token_hex(4)}", code=code))
-
-
-@pytest.fixture
-def committed(db):
-    return _committed_agency("live")
-
-
-@pytest.fixture
-def committed_other(db):
-    return _committed_agency("liveb")
+from tests.committed import committed, committed_other, db  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
