@@ -70,6 +70,7 @@ TENANT_APPS = [
     "core.approvals",
     "core.work",
     "core.schedules",
+    "core.idempotency",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.accounts.middleware.MandatoryMfaMiddleware",
+    "core.idempotency.middleware.IdempotencyMiddleware",
 ]
 
 TEMPLATES = [
