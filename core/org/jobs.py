@@ -44,7 +44,7 @@ def org_import_job(job: Job, progress: Progress) -> dict:
         except imports.ImportFileError as error:
             raise JobFailed(str(error)) from error
         if not result.ok:  # the agency's data changed since the file was checked
-            raise JobFailed(_("오류가 있어 아무것도 저장하지 않았습니다."),
+            raise JobFailed(_("오류가 있어 아무것도 저장하지 않았습니다"),
                             result={"row_errors": [asdict(e) for e in result.errors]})
     return {"summary": _("새로 등록 %(c)d건, 갱신 %(u)d건, 변경 없음 %(s)d건") % {
         "c": result.created, "u": result.updated, "s": result.unchanged}}
