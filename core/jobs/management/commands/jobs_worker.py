@@ -18,5 +18,6 @@ class Command(BaseCommand):
         if type(backend).__module__.startswith("django_tasks_db"):
             call_command("db_worker", queue_name="*", batch=batch, verbosity=verbosity)
         else:
+            # The scheduler runs the retries, which are queued to start after a delay.
             call_command("rqworker", "default", job_class="django_tasks_rq.Job",
-                         burst=batch, verbosity=verbosity)
+                         with_scheduler=True, burst=batch, verbosity=verbosity)
