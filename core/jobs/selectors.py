@@ -9,7 +9,7 @@ def jobs_of(user) -> QuerySet[Job]:
     """Return the jobs ``user`` started here, newest first (never another person's)."""
     if not getattr(user, "is_authenticated", False):
         return Job.objects.none()
-    return Job.objects.filter(started_by=user).defer("upload", "params")
+    return Job.objects.filter(started_by=user).defer("upload")
 
 
 def job_for(user, pk) -> Job | None:
