@@ -8,10 +8,12 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export HARMONY_URL_PORT ?= $(PORT)
 
+WITH_WORKER := $(PY) platform/harmony/with_worker.py
+
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := frontend/node_modules/.installed
 
-.PHONY: install run serve db seed test test-fast test-browser bench lint messages totp chromium pango clean
+.PHONY: install run serve worker db seed test test-fast test-browser bench lint messages totp chromium pango clean
 
 install: pango $(PY_STAMP) $(NPM_STAMP)
 
@@ -36,9 +38,14 @@ db: install
 seed: db
 	$(HARMONY) seed-demo
 
+# The web server and, beside it, the background job worker (both stop on Ctrl-C).
 run: seed
 	@echo "Serving on http://localhost:$(PORT)/ — agencies at http://<subdomain>.localhost:$(PORT)/"
-	$(HARMONY) runserver $(HOST):$(PORT)
+	$(WITH_WORKER) $(HARMONY) runserver $(HOST):$(PORT)
+
+# The background job worker alone (imports, onboarding waves); `make run` starts one too.
+worker: db
+	$(HARMONY) jobs-worker
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
 chromium:

@@ -64,13 +64,6 @@ def agency_onboard(*, onboarding: Onboarding, actor, origin: Origin = COMMAND_OR
     return agency
 
 
-def agency_onboard_wave(*, onboardings: list[Onboarding], actor,
-                        origin: Origin = COMMAND_ORIGIN) -> list[Agency]:
-    """Onboard a validated wave in one transaction: every agency or none."""
-    with transaction.atomic():
-        return [agency_onboard(onboarding=o, actor=actor, origin=origin) for o in onboardings]
-
-
 def _agency_create(onboarding: Onboarding, *, fast: bool) -> Agency:
     serialise_agency_creation()
     agency = Agency(

@@ -20,6 +20,7 @@ from tenants.forms import (
     WaveUploadForm,
     parse_wave,
 )
+from tenants.jobs import agency_wave_start
 from tenants.models import Agency, AgencyKind, AgencyStatus
 
 
@@ -65,17 +66,15 @@ def onboard(request):
 @require_http_methods(["GET", "POST"])
 def wave(request):
     form = WaveUploadForm(request.POST or None, request.FILES or None)
-    errors, created = [], []
+    errors = []
     if request.method == "POST" and form.is_valid():
         rows, errors = parse_wave(form.cleaned_data["file"])
-        if not errors:
-            created = services.agency_onboard_wave(
-                onboardings=[services.Onboarding(**row) for row in rows], actor=request.user,
-                origin=Origin.from_request(request),
-            )
+        if not errors:  # every row checked now; a worker onboards them, showing progress
+            job = agency_wave_start(rows=rows, actor=request.user,
+                                    origin=Origin.from_request(request))
+            return redirect("jobs:detail", pk=job.pk)
     failed = bool(errors or form.errors)
-    return render(request, "tenants/wave.html",
-                  {"form": form, "errors": errors, "created": created},
+    return render(request, "tenants/wave.html", {"form": form, "errors": errors},
                   status=400 if failed else 200)
 
 

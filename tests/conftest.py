@@ -84,3 +84,24 @@ def central_user(db):
     user = UserFactory(email="ops@harmony.test", is_staff=True)
     totp_enrol(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     return user
+
+
+@pytest.fixture
+def run_jobs(monkeypatch, settings, django_capture_on_commit_callbacks):
+    """Run the queued jobs with django-tasks-db's own worker loop, on this thread and inside
+    the test's transaction (so it sees the test's data), until none is left; retries come
+    at once. What the jobs leave for after their commit (a head-count refresh) runs too.
+    Tests that need a worker beside a server, on committed data, use tests/jobs' live one."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.HARMONY_JOB_RETRY_DELAYS = [0, 0]
+    # It would close the connection, and with it the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            db_worker.Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                             startup_delay=False, max_tasks=None, worker_id="test-worker",
+                             excluded_queue_names=[]).run()
+
+    return run

@@ -80,6 +80,8 @@ class EventType(models.TextChoices):
     INSTRUCTION_ISSUED = "work.instruction_issued", _("지시")
     INSTRUCTION_COMPLETED = "work.instruction_completed", _("지시 이행")
 
+    JOB_STARTED = "jobs.job_started", _("작업 시작")
+
     SCHEDULE_CREATED = "schedules.entry_created", _("일정 등록")
     SCHEDULE_UPDATED = "schedules.entry_updated", _("일정 변경")
     SCHEDULE_DELETED = "schedules.entry_deleted", _("일정 삭제")
@@ -154,6 +156,7 @@ SPECS: dict[EventType, Spec] = {
     EventType.SCHEDULE_CREATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_UPDATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_DELETED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.JOB_STARTED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.FEED_ROTATED: _ADMIN,
     EventType.FEED_REVOKED: _ADMIN,
 }

@@ -3,6 +3,7 @@ in one transaction or none. Re-importing updates people by employee number (직�
 units by unit code (부서코드) instead of duplicating them."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,8 @@ from core.org.tables import (
 )
 
 MAX_ROWS = 20_000
+# Called as rows are written: progress(done, total).
+Progress = Callable[[int, int], None]
 MAX_SORT_ORDER = 2_147_483_647   # PositiveIntegerField's upper bound in PostgreSQL
 
 # The template's headers (the words every message uses), then older or English ones.
@@ -136,8 +139,10 @@ def _by_code_and_name(queryset) -> dict:
     return table
 
 
-def people_import(*, name: str, content: bytes, actor,
-                  origin: Origin = COMMAND_ORIGIN) -> ImportResult:
+def people_import(*, name: str, content: bytes, actor, origin: Origin = COMMAND_ORIGIN,
+                  validate_only: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Validate every row, then (unless ``validate_only``) write them all or none, calling
+    ``progress(done, total)`` as rows are written."""
     rows = read_rows(name, content, PEOPLE_COLUMNS)
     lookup = _Lookup()
     cleaned, result = [], ImportResult()
@@ -153,12 +158,14 @@ def people_import(*, name: str, content: bytes, actor,
         if messages:
             result.errors.append(RowError(line, messages))
         cleaned.append((line, record))
-    if result.errors:
+    if result.errors or validate_only:
         return result
 
     def apply() -> None:
-        for line, record in cleaned:
+        for done, (line, record) in enumerate(cleaned, start=1):
             _apply_person(record, result, actor=actor, origin=origin, line=line)
+            if progress:
+                progress(done, len(cleaned))
 
     return _write_all(apply, result, event_type=EventType.PEOPLE_IMPORTED, name=name,
                       actor=actor, origin=origin)
@@ -249,8 +256,10 @@ def _apply_person(record: dict, result: ImportResult, *, actor, origin: Origin, 
 
 # --- Units --------------------------------------------------------------------------------
 
-def units_import(*, name: str, content: bytes, actor,
-                 origin: Origin = COMMAND_ORIGIN) -> ImportResult:
+def units_import(*, name: str, content: bytes, actor, origin: Origin = COMMAND_ORIGIN,
+                 validate_only: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Validate every row, then (unless ``validate_only``) write them all or none, calling
+    ``progress(done, total)`` as units are written and linked to their parents."""
     rows = read_rows(name, content, UNIT_COLUMNS)
     kinds = _by_code_and_name(UnitKind.objects.all())
     codes = set(Unit.objects.values_list("code", flat=True))
@@ -265,9 +274,10 @@ def units_import(*, name: str, content: bytes, actor,
         if messages:
             result.errors.append(RowError(line, messages))
         cleaned.append((line, fields, parent_code))
-    if result.errors:
+    if result.errors or validate_only:
         return result
-    return _write_all(lambda: _apply_units(cleaned, result, actor=actor, origin=origin),
+    return _write_all(lambda: _apply_units(cleaned, result, actor=actor, origin=origin,
+                                           progress=progress),
                       result, event_type=EventType.UNITS_IMPORTED, name=name, actor=actor,
                       origin=origin)
 
@@ -297,10 +307,14 @@ def _clean_unit(values: dict, kinds: dict, codes: set[str]) -> tuple[dict, str, 
     return fields, parent_code, messages
 
 
-def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin) -> None:
+def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin,
+                 progress: Progress | None = None) -> None:
     """Create or update every unit first, then link parents, so order in the file is free."""
     units = {u.code: u for u in Unit.objects.all()}
-    for _line, fields, _parent in cleaned:
+    total = 2 * len(cleaned)  # two passes over the rows
+    for done, (_line, fields, _parent) in enumerate(cleaned, start=1):
+        if progress:
+            progress(done, total)
         unit = units.get(fields["code"])
         if unit is None:
             units[fields["code"]] = services.unit_create(actor=actor, origin=origin, **fields)
@@ -311,7 +325,9 @@ def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin) -> Non
             result.updated += 1
         else:
             result.unchanged += 1
-    for line, fields, parent_code in cleaned:
+    for done, (line, fields, parent_code) in enumerate(cleaned, start=len(cleaned) + 1):
+        if progress:
+            progress(done, total)
         unit, parent = units[fields["code"]], units.get(parent_code)
         if unit.parent_id != (parent.pk if parent else None):
             try:

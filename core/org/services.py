@@ -1,5 +1,8 @@
 """Change the org chart. Every write runs in a transaction and appends an audit event."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -176,8 +179,31 @@ def org_settings_update(*, privileged_mfa_required: bool, actor,
     return row
 
 
+# Set while a bulk change (an import of thousands of rows) runs: head-count changes are only
+# noted, and the agency's head-count is refreshed once when the bulk change ends.
+_count_deferral: ContextVar[list[bool] | None] = ContextVar("people_count_deferral",
+                                                            default=None)
+
+
+@contextmanager
+def people_count_deferred() -> Iterator[None]:
+    """Refresh the agency's head-count once after the block, not once per person changed."""
+    noted: list[bool] = []
+    token = _count_deferral.set(noted)
+    try:
+        yield
+    finally:
+        _count_deferral.reset(token)
+    if noted:  # not reached when the block raised: a rolled-back change changed nothing
+        _people_count_changed()
+
+
 def _people_count_changed() -> None:
     from tenants.services import agency_refresh_people_count
 
+    noted = _count_deferral.get()
+    if noted is not None:
+        noted.append(True)
+        return
     schema_name = connection.schema_name
     transaction.on_commit(lambda: agency_refresh_people_count(schema_name=schema_name))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.audit.services import Origin
 from core.org import imports, selectors, services
+from core.org import jobs as org_jobs
 from core.org.exports import csv_download, people_xlsx_response
 from core.org.forms import (
     ImportForm,
@@ -146,14 +147,19 @@ def import_file(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result, file_error = None, None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        people = form.cleaned_data["kind"] == "people"
-        run = imports.people_import if people else imports.units_import
-        try:
-            result = run(name=upload.name, content=upload.read(), actor=request.user,
-                         origin=Origin.from_request(request))
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        content, origin = upload.read(), Origin.from_request(request)
+        try:  # check every row now, so a bad file is answered at once; a worker writes it
+            result = org_jobs.IMPORTERS[kind](name=upload.name, content=content,
+                                              actor=request.user, origin=origin,
+                                              validate_only=True)
         except imports.ImportFileError as error:
             file_error = str(error)
+        else:
+            if result.ok:
+                job = org_jobs.org_import_start(kind=kind, name=upload.name, content=content,
+                                                actor=request.user, origin=origin)
+                return redirect("jobs:detail", pk=job.pk)
     status = 400 if file_error or (result and not result.ok) or form.errors else 200
     return render(request, "org/import.html",
                   {"form": form, "result": result, "file_error": file_error}, status=status)

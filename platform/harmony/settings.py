@@ -62,9 +62,16 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "core.portal",
+    # Background jobs: the task queue's tables live in the public schema only, so one worker
+    # serves every agency; each job names its agency's schema (see core/jobs/runner.py).
+    "django_tasks",
+    "django_tasks_db",
+    "core.jobs",
 ]
 TENANT_APPS = [
     *_ACCOUNT_APPS,
+    # An agency's jobs (progress, errors) live in its own schema, like its audit trail.
+    "core.jobs",
     "core.org",
     "core.policies",
     "core.approvals",
@@ -157,6 +164,21 @@ CACHES = {
 # PostgreSQL LISTEN/NOTIFY otherwise (core/audit/announce.py, core/portal/live.py).
 HARMONY_EVENTS_REDIS_URL = env_str("HARMONY_EVENTS_REDIS_URL", _CACHE_URL or "")
 AGENCY_HOST_CACHE_SECONDS = env_int("HARMONY_HOST_CACHE_SECONDS", 300)
+
+# --- Background jobs --------------------------------------------------------------------------
+# Django's tasks API (the django-tasks backport). Embedded default: the database backend, run
+# by `harmony jobs-worker` (django-tasks-db's db_worker). With a Redis URL (HARMONY_JOBS_URL,
+# else CACHE_URL) jobs go through RQ instead (django-tasks-rq; the same command runs rqworker).
+JOBS_REDIS_URL = env_str("HARMONY_JOBS_URL", _CACHE_URL)
+if JOBS_REDIS_URL:
+    SHARED_APPS += ["django_rq", "django_tasks_rq"]
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": JOBS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Seconds to wait before each retry of a failed job: a job runs at most three times.
+HARMONY_JOB_RETRY_DELAYS = [10, 60]
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

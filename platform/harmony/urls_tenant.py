@@ -18,6 +18,7 @@ urlpatterns = [
     path("approvals/", include("core.approvals.urls")),
     path("work/", include("core.work.urls")),
     path("schedules/", include("core.schedules.urls")),
+    path("jobs/", include("core.jobs.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("harmony.urls_api")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

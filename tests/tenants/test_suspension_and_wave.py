@@ -1,12 +1,15 @@
 """Suspending and resuming agencies; onboarding a wave from a CSV file."""
 
 import html
+from unittest import mock
 
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context, schema_exists
 
 from core.audit.models import AuditEvent
+from core.jobs.models import Job, JobStatus
+from tenants import jobs as tenant_jobs
 from tenants.models import Agency, AgencyStatus
 from tests.conftest import agency_client, console_client
 
@@ -57,16 +60,53 @@ def test_an_unknown_subdomain_gets_a_friendly_404(db):
     assert "등록되지 않은 기관 주소" in response.content.decode()
 
 
-def test_a_good_wave_onboards_every_agency(central_user, django_capture_on_commit_callbacks):
-    rows = ("부산광역시,Busan,6260000,busan,metropolitan,2026.1,admin@busan.test\n"
-            "창원시,Changwon,5670000,changwon,basic,2026.1,admin@changwon.test\n")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = console_client(central_user).post(
-            "/agencies/wave/", {"file": _csv(WAVE_HEADER + rows)})
+TWO_AGENCIES = ("부산광역시,Busan,6260000,busan,metropolitan,2026.1,admin@busan.test\n"
+                "창원시,Changwon,5670000,changwon,basic,2026.1,admin@changwon.test\n")
 
-    assert response.status_code == 200
+
+def _post_wave(client, upload, capture):
+    with capture(execute=True):
+        return client.post("/agencies/wave/", {"file": upload})
+
+
+def test_a_good_wave_is_onboarded_by_a_job_with_progress(
+        central_user, run_jobs, django_capture_on_commit_callbacks):
+    client = console_client(central_user)
+    response = _post_wave(client, _csv(WAVE_HEADER + TWO_AGENCIES),
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert not Agency.objects.filter(code="6260000").exists()  # not in the request
+    assert "0 / 2건" in client.get(response["Location"]).content.decode()
+
+    run_jobs()
+
+    page = client.get(response["Location"]).content.decode()
+    assert "완료" in page and "2개 기관을 등록했습니다" in page and "창원시 (5670000)" in page
     assert set(Agency.objects.filter(code__in=["6260000", "5670000"])
                .values_list("schema_name", flat=True)) == {"busan", "changwon"}
+    job = Job.objects.get()
+    assert (job.done, job.total, job.attempts) == (2, 2, 1)
+
+
+def test_a_wave_interrupted_midway_resumes_without_onboarding_any_agency_twice(
+        central_user, run_jobs, django_capture_on_commit_callbacks):
+    real_onboard, calls = tenant_jobs.agency_onboard, []
+
+    def onboard_failing_once_on_the_second(*, onboarding, **kwargs):
+        calls.append(onboarding.code)
+        if calls == ["6260000", "5670000"]:
+            raise ConnectionError("the database went away")
+        return real_onboard(onboarding=onboarding, **kwargs)
+
+    _post_wave(console_client(central_user), _csv(WAVE_HEADER + TWO_AGENCIES),
+               django_capture_on_commit_callbacks)
+    with mock.patch.object(tenant_jobs, "agency_onboard", onboard_failing_once_on_the_second):
+        run_jobs()
+
+    assert calls == ["6260000", "5670000", "5670000"]  # busan was not made again
+    assert Agency.objects.filter(code__in=["6260000", "5670000"]).count() == 2
+    job = Job.objects.get()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
 
 
 def test_a_wave_with_one_bad_row_creates_nothing_and_reports_each_row(central_user):
@@ -97,13 +137,15 @@ def test_a_wave_file_missing_columns_is_refused(central_user):
     assert "필수 열이 없습니다" in response.content.decode()
 
 
-def test_the_wave_template_onboards_as_it_is(central_user, django_capture_on_commit_callbacks):
+def test_the_wave_template_onboards_as_it_is(central_user, run_jobs,
+                                             django_capture_on_commit_callbacks):
     client = console_client(central_user)
     template = client.get("/agencies/wave/template.csv").content
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/agencies/wave/", {"file": SimpleUploadedFile(
-            "wave.csv", template, content_type="text/csv")})
-    assert response.status_code == 200
+    response = _post_wave(client, SimpleUploadedFile("wave.csv", template,
+                                                     content_type="text/csv"),
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    run_jobs()
     assert Agency.objects.filter(schema_name="busan").exists()
 
 
@@ -112,16 +154,16 @@ KOREAN_WAVE_HEADER = ("기관명,영문 기관명,행정기관코드,하위 도�
 
 
 def test_a_korean_wave_saved_by_excel_as_cp949_onboards(
-    central_user, django_capture_on_commit_callbacks
+    central_user, run_jobs, django_capture_on_commit_callbacks
 ):
     rows = ("울산광역시,Ulsan,6310000,ulsan,광역자치단체,2026.1,admin@ulsan.test\n"
             "양산시,Yangsan,5380000,yangsan,기초 자치단체,2026.1,admin@yangsan.test\n")
     upload = SimpleUploadedFile("wave.csv", (KOREAN_WAVE_HEADER + rows).encode("cp949"),
                                 content_type="text/csv")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = console_client(central_user).post("/agencies/wave/", {"file": upload})
-
-    assert response.status_code == 200
+    response = _post_wave(console_client(central_user), upload,
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    run_jobs()
     assert dict(Agency.objects.filter(code__in=["6310000", "5380000"])
                 .values_list("schema_name", "kind")) == {"ulsan": "metropolitan",
                                                          "yangsan": "basic"}
