@@ -140,7 +140,7 @@ def test_a_job_that_keeps_failing_stops_and_tells_its_starter(alpha_people, run_
     body = html.unescape(page.content.decode())
     assert page.status_code == 200
     assert "실패" in body and "3번 모두 실패했습니다 (ConnectionError)" in body
-    assert "hx-trigger" not in body  # a finished job's page stops polling
+    assert "every 2s" not in body  # a finished job's page stops polling
 
 
 def test_a_waiting_retry_is_shown_with_its_reason(alpha_people, settings, run_jobs,

@@ -118,7 +118,7 @@ def test_the_page_shows_a_running_jobs_progress_then_its_end(agencies, live_work
     sample_jobs.GATE.set()
     finished = _wait_until(lambda: (lambda body: "완료" in body and body)(
         client.get(url, HTTP_HX_REQUEST="true").content.decode()), "the job's end")
-    assert "hx-trigger" not in finished and "10 / 10건" in finished
+    assert "every 2s" not in finished and "10 / 10건" in finished
 
 
 def test_a_big_import_runs_in_its_agency_only_and_refreshes_the_head_count_once(
