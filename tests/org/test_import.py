@@ -31,8 +31,8 @@ def _import(client, kind: str, upload):
     return client.post("/org/import/", {"kind": kind, "file": upload})
 
 
-def test_hr_officer_imports_units_then_people(alpha_people):
-    client = agency_client("alpha", alpha_people.hr.user)
+def test_an_admin_imports_units_then_people_with_their_roles(alpha_people):
+    client = agency_client("alpha", alpha_people.admin.user)
 
     units = _import(client, "units", _upload(UNITS_CSV, "units.csv"))
     people = _import(client, "people", _upload(PEOPLE_CSV))
@@ -49,7 +49,7 @@ def test_hr_officer_imports_units_then_people(alpha_people):
 
 
 def test_reimport_updates_by_employee_number_instead_of_duplicating(alpha_people):
-    client = agency_client("alpha", alpha_people.hr.user)
+    client = agency_client("alpha", alpha_people.admin.user)
     _import(client, "units", _upload(UNITS_CSV, "units.csv"))
     _import(client, "people", _upload(PEOPLE_CSV))
 
@@ -147,3 +147,14 @@ def test_the_downloadable_templates_import_as_they_are(alpha_people):
     with schema_context("alpha"):
         assert Person.objects.get(employee_number="2026-0001").unit.code == "D100"
     assert client.get("/org/import/robots-template.csv").status_code == 404
+
+
+def test_an_hr_officer_cannot_grant_roles_through_an_import(alpha_people):
+    client = agency_client("alpha", alpha_people.hr.user)
+    _import(client, "units", _upload(UNITS_CSV, "units.csv"))
+
+    response = _import(client, "people", _upload(PEOPLE_CSV))
+
+    assert "역할은 기관 관리자만 부여하거나 회수할 수 있습니다" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Person.objects.filter(employee_number__in=["A-001", "A-002"]).exists()
