@@ -20,10 +20,10 @@ from core.approvals.models import (
     SignMark,
     StepStatus,
 )
-from core.org.models import Person, Position, RoleCode, Unit
+from core.org.models import Person, PersonStatus, Position, RoleCode, Unit
 from core.org.selectors import role_codes
 from core.policies.models import PolicyKind
-from core.policies.selectors import delegation_rules, policy_in_force
+from core.policies.selectors import absence_registrars, delegation_rules, policy_in_force
 
 # 공고 제2026-3호, 훈령 제12호 (a type's own register, see Document.number).
 TYPED_NUMBER = re.compile(r"^(?P<name>\S+)\s*제(?:(?P<year>\d{4})-)?(?P<serial>\d+)호?$")
@@ -33,6 +33,32 @@ def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
     """The people absent on ``on`` whose turns ``acting`` signs (대결)."""
     return Person.objects.filter(absences__acting=acting, absences__starts_on__lte=on,
                                  absences__ends_on__gte=on)
+
+
+def may_register_absence(*, actor: Person, person: Person, on: date) -> bool:
+    """Whether ``actor`` may register ``person``'s absence under the agency's rule in force
+    (부재 등록 권한: the person, their unit head, HR officers, agency admins)."""
+    allowed = absence_registrars(on=on)
+    roles = role_codes(actor)
+    return bool(roles) and (
+        ("self" in allowed and actor.pk == person.pk)
+        or ("head" in allowed and person.unit is not None and person.unit.head_id == actor.pk)
+        or ("hr" in allowed and RoleCode.HR_OFFICER in roles)
+        or ("admin" in allowed and RoleCode.AGENCY_ADMIN in roles))
+
+
+def absence_registrable_people(*, actor: Person, on: date) -> QuerySet[Person]:
+    """The active people whose absence ``actor`` may register, for the form's picker."""
+    allowed = absence_registrars(on=on)
+    roles = role_codes(actor)
+    people = Person.objects.filter(status=PersonStatus.ACTIVE)
+    if ("hr" in allowed and RoleCode.HR_OFFICER in roles) or (
+            "admin" in allowed and RoleCode.AGENCY_ADMIN in roles):
+        return people
+    mine = Q(pk=actor.pk) if "self" in allowed else Q(pk__in=[])
+    if "head" in allowed:
+        mine |= Q(unit__head=actor)
+    return people.filter(mine) if roles else people.none()
 
 
 def signers_for(person: Person) -> list[int]:
@@ -51,8 +77,11 @@ def approval_queue(*, person: Person, signers: list[int] | None = None) -> Query
         signers = signers_for(person)
     turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers,
                                        status__in=[StepStatus.PENDING, StepStatus.HELD])
+    # Never the person's own drafts: a drafter is on no box of their own line, and must not
+    # sign one as an acting official either.
     return (Document.objects.filter(Exists(turn),
                                     status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
+            .exclude(drafter=person)
             .select_related("drafter", "handling_unit").order_by("submitted_at", "id"))
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
-from core.approvals.selectors import absent_people_acted_for
+from core.approvals.selectors import absent_people_acted_for, may_register_absence
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
 from core.policies.selectors import delegation_rules
@@ -198,6 +200,9 @@ def _my_turn(document: Document, actor: Person) -> ApprovalStep:
     if step is None:
         absent = absent_people_acted_for(acting=actor, on=timezone.localdate())
         step = open_steps.filter(person__in=absent).first()
+        if step is not None and document.drafter_id == actor.pk:
+            # Nobody signs on their own document, also not as someone's acting official.
+            raise ValidationError(_("자신이 기안한 문서에는 대결할 수 없습니다."))
         if step is not None:
             step.acted_by = actor
             return step
@@ -367,9 +372,11 @@ def step_acknowledge(*, document: Document, actor: Person,
 
 def absence_register(*, person: Person, acting: Person, kind: str, starts_on, ends_on,
                      reason: str = "", actor: Person, origin: Origin = COMMAND_ORIGIN) -> Absence:
-    """Register leave or a business trip with the acting official who signs meanwhile."""
-    if actor.pk != person.pk and not (person.unit and person.unit.head_id == actor.pk):
-        raise ValidationError(_("본인이나 소속 부서장만 부재를 등록할 수 있습니다."))
+    """Register leave or a business trip with the acting official who signs meanwhile. Who
+    may register it is the agency's rule; someone else's registration is mailed to them."""
+    if not may_register_absence(actor=actor, person=person, on=timezone.localdate()):
+        raise ValidationError(_("이 직원의 부재를 등록할 권한이 없습니다 (기관 규칙: 부재 등록 "
+                                "권한)."))
     if acting.pk == person.pk:
         raise ValidationError({"acting": _("자기 자신을 대결자로 지정할 수 없습니다.")})
     if not acting.is_active:
@@ -384,9 +391,19 @@ def absence_register(*, person: Person, acting: Person, kind: str, starts_on, en
         absence = Absence.objects.create(person=person, acting=acting, kind=kind,
                                          starts_on=starts_on, ends_on=ends_on, reason=reason)
         audit_record(actor=actor, action="approvals.absence_registered", target=absence,
-                     origin=origin, changes={"acting": acting.name, "from": str(starts_on),
-                                             "to": str(ends_on)})
+                     origin=origin, changes={"person": person.name, "acting": acting.name,
+                                             "from": str(starts_on), "to": str(ends_on)})
+        if actor.pk != person.pk and person.email:
+            context = {"absence": absence, "by": actor.name}
+            transaction.on_commit(lambda: _absence_announce(person.email, context), robust=True)
     return absence
+
+
+def _absence_announce(email: str, context: dict) -> None:
+    """Tell the absent person that someone registered their absence and who signs for them."""
+    send_mail(subject=render_to_string("approvals/email/absence_subject.txt", context).strip(),
+              message=render_to_string("approvals/email/absence.txt", context),
+              from_email=None, recipient_list=[email])
 
 
 def receipt_register(*, recipient: DocumentRecipient, actor: Person,

@@ -148,8 +148,9 @@ def document(request, pk: int):
     steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
-    my_step = next((s for s in steps if s.person_id in signers
-                    and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
+    my_step = None if found.drafter_id == person.pk else next(
+        (s for s in steps if s.person_id in signers
+         and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
     skippable = found.drafter_id == person.pk and found.status in services.OPEN and any(
         s.role == StepRole.REVIEWER and s.status == StepStatus.PENDING for s in steps)
     to_acknowledge = any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY

@@ -17,6 +17,7 @@ class PolicyKind(models.TextChoices):
     PROMOTION = "promotion", _("승진후보자명부")
     APPROVAL_LINES = "approval_lines", _("결재선 템플릿")
     DELEGATION = "delegation", _("위임전결규정")
+    ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
 
 
 class Policy(models.Model):

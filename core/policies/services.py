@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Position, Unit
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import policy_in_force
+from core.policies.selectors import ABSENCE_REGISTRARS, absence_registrars, policy_in_force
 
 
 def delegation_rules_update(*, final_positions: dict[str, str], effective_from: date, actor,
@@ -77,3 +77,24 @@ def _check_line_template(template: dict, known: dict[str, set[str]]) -> None:
         if step.get(kind) not in known[kind]:
             raise ValidationError(_("'%(name)s' 템플릿에 알 수 없는 직위나 부서가 있습니다.")
                                   % {"name": name})
+
+
+def absence_registrars_update(*, registrars: set[str], effective_from: date, actor,
+                              origin: Origin = COMMAND_ORIGIN) -> Policy:
+    """Issue a new version of who may register someone's absence with its acting official:
+    any of the person themself, their unit head, HR officers and agency admins."""
+    chosen = sorted(set(registrars))
+    if not chosen or not set(chosen) <= set(ABSENCE_REGISTRARS):
+        raise ValidationError({"registrars": _("부재를 등록할 수 있는 사람을 하나 이상 고르세요.")})
+    before = sorted(absence_registrars(on=effective_from))
+    with transaction.atomic():
+        if Policy.objects.filter(kind=PolicyKind.ABSENCE_REGISTRARS,
+                                 effective_from=effective_from).exists():
+            raise ValidationError({"effective_from": _(
+                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
+        policy = Policy.objects.create(kind=PolicyKind.ABSENCE_REGISTRARS,
+                                       effective_from=effective_from,
+                                       data={"registrars": chosen})
+        audit_record(actor=actor, action="policies.absence_registrars_updated", target=policy,
+                     origin=origin, changes={"registrars": [before, chosen]})
+    return policy

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.rules, name="rules"),
     path("delegation/", views.delegation, name="delegation"),
     path("lines/", views.line_templates, name="line_templates"),
+    path("absences/", views.absence_registrars_edit, name="absence_registrars"),
 ]
