@@ -13,11 +13,13 @@ from core.approvals.models import (
     Absence,
     ApprovalStep,
     Circulation,
+    Disclosure,
     Document,
     DocumentAction,
     DocumentRecipient,
     DocumentStatus,
     SignMark,
+    StepRole,
     StepStatus,
 )
 from core.org.models import Person, PersonStatus, Position, RoleCode, Unit
@@ -119,6 +121,25 @@ def visible_documents(*, person: Person,
     if reads_all_documents(person):
         return Document.objects.exclude(status=DocumentStatus.DRAFT)
     return involved_documents(person=person, signers=signers)
+
+
+def may_circulate(*, person: Person, document: Document) -> bool:
+    """공람 is for those who handled the document, not for everyone who was shown it: the
+    drafter (the handler), the approver and whoever signed in their place; for a document
+    that is not 비공개 also everyone else on the line, whoever registered its receipt in a
+    receiving unit (the handler there) and records officers. Someone only circulated a
+    document cannot circulate it on. Reads the document's steps and recipients (prefetched
+    on the card)."""
+    steps = list(document.steps.all())
+    approvers = {pk for s in steps if s.role == StepRole.APPROVER
+                 for pk in (s.person_id, s.acted_by_id)}
+    handlers = {document.drafter_id} | approvers
+    if document.disclosure != Disclosure.CLOSED:
+        handlers |= {pk for s in steps for pk in (s.person_id, s.acted_by_id)}
+        handlers |= {r.received_by_id for r in document.recipients.all()}
+        if reads_all_documents(person):
+            return True
+    return person.pk in handlers
 
 
 def unit_inbox(*, person: Person) -> QuerySet[Document]:

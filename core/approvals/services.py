@@ -33,7 +33,11 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
-from core.approvals.selectors import absent_people_acted_for, may_register_absence
+from core.approvals.selectors import (
+    absent_people_acted_for,
+    may_circulate,
+    may_register_absence,
+)
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
 from core.policies.selectors import delegation_rules
@@ -434,6 +438,9 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
     """공람: share an approved document with people to read; reading is logged."""
     if document.status != DocumentStatus.APPROVED:
         raise ValidationError(_("결재가 끝난 문서만 공람할 수 있습니다."))
+    if not may_circulate(person=actor, document=document):
+        raise ValidationError(_("이 문서를 공람할 수 있는 사람은 기안자와 결재선, 접수한 담당자, "
+                                "기록물 열람 담당자입니다 (비공개 문서는 기안자와 결재권자만)."))
     if not people:
         raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
     with transaction.atomic():

@@ -1,7 +1,7 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -164,6 +164,8 @@ def document(request, pk: int):
                        and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
         "can_redraft": found.drafter_id == person.pk and found.status in services.EDITABLE,
+        "can_circulate": found.status == DocumentStatus.APPROVED and selectors.may_circulate(
+            person=person, document=found),
     })
 
 
@@ -262,6 +264,8 @@ def circulate(request, pk: int):
     """공람 지정 on a page of its own: its picker lists everyone in the agency, too heavy to
     render on every completed document's card."""
     found = _readable_or_404(request, pk)
+    if not selectors.may_circulate(person=current_person(request), document=found):
+        raise PermissionDenied
     form = CirculateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
