@@ -141,7 +141,11 @@ class DocumentViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        document, person = self._document(pk), self._person()
+        services.document_read_record(document=document, reader=person,
+                                      signers=selectors.signers_for(person),
+                                      origin=Origin.from_request(request))
+        return Response(DocumentDetailSerializer(document).data)
 
     @extend_schema(request=DraftSerializer, responses=DocumentDetailSerializer)
     def create(self, request):

@@ -142,6 +142,21 @@ def may_circulate(*, person: Person, document: Document) -> bool:
     return person.pk in handlers
 
 
+def reads_by_role_only(*, person: Person, document: Document, signers: list[int]) -> bool:
+    """Whether the person reads the document only because they are a records officer: not
+    its drafter, nowhere on its line (nor acting for someone there), not circulated it, not
+    in a unit it was sent to. Such readings are recorded in the audit trail. Reads the
+    document's steps, circulations and recipients (prefetched by ``document_for``)."""
+    if not reads_all_documents(person) or document.drafter_id == person.pk:
+        return False
+    on_line = any(s.person_id in signers or s.acted_by_id == person.pk
+                  for s in document.steps.all())
+    circulated = any(c.person_id == person.pk for c in document.circulations.all())
+    received = any(r.unit_id == person.unit_id and r.dispatched_at
+                   for r in document.recipients.all() if r.unit_id)
+    return not (on_line or circulated or received)
+
+
 def unit_inbox(*, person: Person) -> QuerySet[Document]:
     """수신: documents dispatched to the person's unit."""
     received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,

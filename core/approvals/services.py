@@ -37,6 +37,7 @@ from core.approvals.selectors import (
     absent_people_acted_for,
     may_circulate,
     may_register_absence,
+    reads_by_role_only,
 )
 from core.audit.services import COMMAND_ORIGIN, Origin, audit_record
 from core.org.models import Person
@@ -450,6 +451,30 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
         _record(document, actor, ActionKind.CIRCULATED, origin,
                 ", ".join(person.name for person in people))
     return new
+
+
+def document_read_record(*, document: Document, reader: Person, signers: list[int],
+                         origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record a reading that only the records officer role allowed (기록물 열람): whoever
+    reads documents they had no part in leaves a trace."""
+    if reads_by_role_only(person=reader, document=document, signers=signers):
+        audit_record(actor=reader, action="approvals.document_read_by_records_officer",
+                     target=document, origin=origin, changes={"status": document.status})
+
+
+def document_download_record(*, document: Document, actor: Person, file: str,
+                             origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record that a document left the system as a file: its PDF or one attachment."""
+    audit_record(actor=actor, action="approvals.document_downloaded", target=document,
+                 origin=origin, changes={"file": file[:200]})
+
+
+def documents_export_record(*, actor: Person, box: str, filters: dict,
+                            origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record an XLSX export of a document list, with the box and filters it was taken with."""
+    audit_record(actor=actor, action="approvals.documents_exported", target_label=box,
+                 origin=origin, changes={"box": box, **{k: str(v) for k, v in filters.items()
+                                                        if v}})
 
 
 def circulation_mark_read(*, document: Document, person: Person) -> None:

@@ -59,6 +59,8 @@ def boxes(request):
     documents = selectors.document_list(person=person, box=box,
                                         signers=current_signers(request), **filters)
     if request.GET.get("format") == "xlsx":
+        services.documents_export_record(actor=person, box=box, filters=filters,
+                                         origin=Origin.from_request(request))
         return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
     counts = selectors.waiting_counts(person=person)
@@ -148,6 +150,8 @@ def document(request, pk: int):
     steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
+    services.document_read_record(document=found, reader=person, signers=signers,
+                                  origin=Origin.from_request(request))
     my_step = None if found.drafter_id == person.pk else next(
         (s for s in steps if s.person_id in signers
          and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
@@ -350,8 +354,11 @@ def skip(request, pk: int):
 @staff_only
 def attachment(request, pk: int, attachment_pk: int):
     """Send an attachment to someone who may read its document; files have no public URL."""
-    found = selectors.document_for(person=current_person(request), pk=pk)
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
     item = found and found.attachments.filter(pk=attachment_pk).first()
     if not item:
         raise Http404
+    services.document_download_record(document=found, actor=person, file=item.name,
+                                      origin=Origin.from_request(request))
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

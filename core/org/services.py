@@ -231,6 +231,12 @@ def person_set_roles(*, person: Person, roles: list[str], actor,
     return person
 
 
+def people_export_record(*, actor, filters: dict, origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record an XLSX export of the people list (personal data leaving the system)."""
+    audit_record(actor=actor, action="org.people_exported", target_label="people",
+                 origin=origin, changes={k: str(v) for k, v in filters.items() if v})
+
+
 def unit_create(*, actor, origin: Origin = COMMAND_ORIGIN, **fields) -> Unit:
     with transaction.atomic():
         if Unit.objects.filter(code=fields["code"]).exists():

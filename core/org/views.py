@@ -50,6 +50,8 @@ def people(request):
     }
     people_qs = selectors.people_list(**filters)
     if request.GET.get("format") == "xlsx":
+        services.people_export_record(actor=request.user, filters=filters,
+                                      origin=Origin.from_request(request))
         return people_xlsx_response(people_qs)
     page = Paginator(people_qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/people.html", {
