@@ -173,18 +173,21 @@ def document_for(*, person: Person, pk: int,
                  signers: list[int] | None = None) -> Document | None:
     """Return the document with its line and history if the person may read it; ``signers``
     as for ``approval_queue``."""
+    return document_card(visible_documents(person=person, signers=signers)).filter(pk=pk).first()
+
+
+def document_card(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """Load what the document's card shows with ``documents``."""
     # Each related list comes with what the card shows of it in one query, instead of a
     # further query per relation (steps, their people, their positions, ...).
-    return (visible_documents(person=person, signers=signers)
-            .select_related("drafter__position", "handling_unit")
+    return (documents.select_related("drafter__position", "handling_unit")
             .prefetch_related(
                 Prefetch("steps", ApprovalStep.objects.select_related("person__position",
                                                                       "acted_by")),
                 Prefetch("actions", DocumentAction.objects.select_related("actor")),
                 Prefetch("recipients", DocumentRecipient.objects.select_related("unit")),
                 Prefetch("circulations", Circulation.objects.select_related("person")),
-                "attachments", "versions")
-            .filter(pk=pk).first())
+                "attachments", "versions"))
 
 
 def head_with_position(*, drafter: Person, position: str) -> Person | None:

@@ -75,6 +75,21 @@ def privileged_mfa_required(person: Person | None) -> bool:
     return can_manage_org(person) and org_settings().privileged_mfa_required
 
 
+def visible_units(person: Person | None) -> QuerySet[Unit]:
+    """The org chart is open to the whole agency: every unit for an active member."""
+    if person is None or not person.is_active:
+        return Unit.objects.none()
+    return Unit.objects.select_related("kind").order_by("sort_order", "id")
+
+
+def visible_people(person: Person | None) -> QuerySet[Person]:
+    """Everyone in the agency, for an active member (the people directory is shared)."""
+    if person is None or not person.is_active:
+        return Person.objects.none()
+    return (Person.objects.select_related("unit", "grade", "position")
+            .prefetch_related("roles").order_by("name", "id"))
+
+
 def unit_tree() -> list[tuple[Unit, int]]:
     """Return every active unit in tree order with its depth, heads and head-counts loaded."""
     units = list(
