@@ -91,8 +91,10 @@ def _agency_seed(agency: Agency, onboarding: Onboarding, *, actor, origin: Origi
 
     standard_model_apply(model=load_standard_model(onboarding.standard_model_version),
                          effective_from=timezone.localdate())
+    # The platform grants the first admin (actor None: central staff hold no person in the
+    # agency to grant with); the agency.onboarded event below names who onboarded it.
     admin = person_create(
-        actor=actor, origin=origin, employee_number="ADMIN-001", name="기관 관리자",
+        actor=None, origin=origin, employee_number="ADMIN-001", name="기관 관리자",
         email=onboarding.admin_email, roles=[RoleCode.AGENCY_ADMIN, RoleCode.STAFF],
     )
     event_record(EventType.AGENCY_ONBOARDED, actor=actor, subject_label=agency.name_ko,

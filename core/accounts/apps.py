@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "계정 (Accounts)"
 
     def ready(self) -> None:
-        from core.accounts import sign_in  # noqa: F401  (records sign-ins)
+        from core.accounts import receivers  # noqa: F401  (records sign-in, password, MFA)

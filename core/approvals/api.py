@@ -4,9 +4,8 @@ turn, a reviewer's revision, skipping a reviewer, withdrawing."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from core.approvals import selectors, services
@@ -19,7 +18,7 @@ from core.approvals.models import (
 )
 from core.audit.services import Origin
 from core.org.models import Person, PersonStatus
-from core.org.selectors import person_for_user
+from core.portal.api import ScopedViewSet
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -107,21 +106,18 @@ def _refusal(error: DjangoValidationError) -> Response:
     return Response({"detail": error.messages}, status=code)
 
 
-class DocumentViewSet(viewsets.GenericViewSet):
+class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentSerializer
     queryset = Document.objects.none()
 
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_documents(person=person)
+
     def _person(self) -> Person:
-        person = person_for_user(self.request.user)
-        if person is None or not person.is_active:
-            raise PermissionDenied
-        return person
+        return self.member()
 
     def _document(self, pk) -> Document:
-        found = selectors.document_for(person=self._person(), pk=int(pk))
-        if found is None:
-            raise NotFound
-        return found
+        return self.scoped_object(pk, selectors.document_card(self.get_queryset()))
 
     def _move(self, document: Document, person: Person, move, **fields) -> Response:
         """Run a move on the document; its refusal answers 400 or 409 with the Korean
@@ -141,7 +137,11 @@ class DocumentViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        document, person = self._document(pk), self._person()
+        services.document_read_record(document=document, reader=person,
+                                      signers=selectors.signers_for(person),
+                                      origin=Origin.from_request(request))
+        return Response(DocumentDetailSerializer(document).data)
 
     @extend_schema(request=DraftSerializer, responses=DocumentDetailSerializer)
     def create(self, request):

@@ -1,10 +1,12 @@
 """Forms for drafting, building the approval line and acting on a turn."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.approvals.models import AbsenceKind, Disclosure, StepRole
+from core.approvals.selectors import absence_registrable_people
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
 from core.org.forms import PeopleChoice, PersonChoice, active_people
 from core.org.models import Person, Unit
@@ -106,11 +108,11 @@ class AbsenceForm(forms.Form):
     reason = forms.CharField(label=_("사유"), max_length=200, required=False)
 
     def __init__(self, *args, person: Person, **kwargs):
-        """The person registers their own absence; a unit head also their members'."""
+        """Offer the absences the agency's rule lets the person register (부재 등록 권한)."""
         super().__init__(*args, **kwargs)
         people = active_people()
-        headed = people.filter(unit__head=person)
-        self.fields["person"].queryset = (people.filter(pk=person.pk) | headed).distinct()
+        registrable = absence_registrable_people(actor=person, on=timezone.localdate())
+        self.fields["person"].queryset = people.filter(pk__in=registrable.values("pk"))
         self.fields["person"].initial = person.pk
         self.fields["acting"].queryset = people
 

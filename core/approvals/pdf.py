@@ -17,7 +17,8 @@ from weasyprint.urls import URLFetcher
 
 from core.approvals import selectors, services
 from core.approvals.models import ApprovalStep, Document, StepRole, StepStatus
-from core.portal.access import current_person, person_passes
+from core.audit.services import Origin
+from core.portal.access import current_person, current_signers, person_passes
 
 staff_only = person_passes(lambda person: person is not None and person.is_active)
 
@@ -103,6 +104,11 @@ def document_pdf(request, pk: int):
     if found is None:
         raise Http404
     services.circulation_mark_read(document=found, person=person)  # a download is a reading
+    origin = Origin.from_request(request)
+    services.document_read_record(document=found, reader=person,
+                                  signers=current_signers(request), origin=origin)
     pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko)
+    services.document_download_record(document=found, actor=person,
+                                      file=pdf_filename(found), origin=origin)
     return HttpResponse(pdf, content_type="application/pdf", headers={
         "Content-Disposition": content_disposition_header(True, pdf_filename(found))})

@@ -13,17 +13,19 @@ from core.approvals.models import (
     Absence,
     ApprovalStep,
     Circulation,
+    Disclosure,
     Document,
     DocumentAction,
     DocumentRecipient,
     DocumentStatus,
     SignMark,
+    StepRole,
     StepStatus,
 )
-from core.org.models import Person, Position, RoleCode, Unit
+from core.org.models import Person, PersonStatus, Position, RoleCode, Unit
 from core.org.selectors import role_codes
 from core.policies.models import PolicyKind
-from core.policies.selectors import delegation_rules, policy_in_force
+from core.policies.selectors import absence_registrars, delegation_rules, policy_in_force
 
 # 공고 제2026-3호, 훈령 제12호 (a type's own register, see Document.number).
 TYPED_NUMBER = re.compile(r"^(?P<name>\S+)\s*제(?:(?P<year>\d{4})-)?(?P<serial>\d+)호?$")
@@ -33,6 +35,32 @@ def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
     """The people absent on ``on`` whose turns ``acting`` signs (대결)."""
     return Person.objects.filter(absences__acting=acting, absences__starts_on__lte=on,
                                  absences__ends_on__gte=on)
+
+
+def may_register_absence(*, actor: Person, person: Person, on: date) -> bool:
+    """Whether ``actor`` may register ``person``'s absence under the agency's rule in force
+    (부재 등록 권한: the person, their unit head, HR officers, agency admins)."""
+    allowed = absence_registrars(on=on)
+    roles = role_codes(actor)
+    return bool(roles) and (
+        ("self" in allowed and actor.pk == person.pk)
+        or ("head" in allowed and person.unit is not None and person.unit.head_id == actor.pk)
+        or ("hr" in allowed and RoleCode.HR_OFFICER in roles)
+        or ("admin" in allowed and RoleCode.AGENCY_ADMIN in roles))
+
+
+def absence_registrable_people(*, actor: Person, on: date) -> QuerySet[Person]:
+    """The active people whose absence ``actor`` may register, for the form's picker."""
+    allowed = absence_registrars(on=on)
+    roles = role_codes(actor)
+    people = Person.objects.filter(status=PersonStatus.ACTIVE)
+    if ("hr" in allowed and RoleCode.HR_OFFICER in roles) or (
+            "admin" in allowed and RoleCode.AGENCY_ADMIN in roles):
+        return people
+    mine = Q(pk=actor.pk) if "self" in allowed else Q(pk__in=[])
+    if "head" in allowed:
+        mine |= Q(unit__head=actor)
+    return people.filter(mine) if roles else people.none()
 
 
 def signers_for(person: Person) -> list[int]:
@@ -51,8 +79,11 @@ def approval_queue(*, person: Person, signers: list[int] | None = None) -> Query
         signers = signers_for(person)
     turn = ApprovalStep.objects.filter(document=OuterRef("pk"), person__in=signers,
                                        status__in=[StepStatus.PENDING, StepStatus.HELD])
+    # Never the person's own drafts: a drafter is on no box of their own line, and must not
+    # sign one as an acting official either.
     return (Document.objects.filter(Exists(turn),
                                     status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
+            .exclude(drafter=person)
             .select_related("drafter", "handling_unit").order_by("submitted_at", "id"))
 
 
@@ -92,6 +123,40 @@ def visible_documents(*, person: Person,
     return involved_documents(person=person, signers=signers)
 
 
+def may_circulate(*, person: Person, document: Document) -> bool:
+    """공람 is for those who handled the document, not for everyone who was shown it: the
+    drafter (the handler), the approver and whoever signed in their place; for a document
+    that is not 비공개 also everyone else on the line, whoever registered its receipt in a
+    receiving unit (the handler there) and records officers. Someone only circulated a
+    document cannot circulate it on. Reads the document's steps and recipients (prefetched
+    on the card)."""
+    steps = list(document.steps.all())
+    approvers = {pk for s in steps if s.role == StepRole.APPROVER
+                 for pk in (s.person_id, s.acted_by_id)}
+    handlers = {document.drafter_id} | approvers
+    if document.disclosure != Disclosure.CLOSED:
+        handlers |= {pk for s in steps for pk in (s.person_id, s.acted_by_id)}
+        handlers |= {r.received_by_id for r in document.recipients.all()}
+        if reads_all_documents(person):
+            return True
+    return person.pk in handlers
+
+
+def reads_by_role_only(*, person: Person, document: Document, signers: list[int]) -> bool:
+    """Whether the person reads the document only because they are a records officer: not
+    its drafter, nowhere on its line (nor acting for someone there), not circulated it, not
+    in a unit it was sent to. Such readings are recorded in the audit trail. Reads the
+    document's steps, circulations and recipients (prefetched by ``document_for``)."""
+    if not reads_all_documents(person) or document.drafter_id == person.pk:
+        return False
+    on_line = any(s.person_id in signers or s.acted_by_id == person.pk
+                  for s in document.steps.all())
+    circulated = any(c.person_id == person.pk for c in document.circulations.all())
+    received = any(r.unit_id == person.unit_id and r.dispatched_at
+                   for r in document.recipients.all() if r.unit_id)
+    return not (on_line or circulated or received)
+
+
 def unit_inbox(*, person: Person) -> QuerySet[Document]:
     """수신: documents dispatched to the person's unit."""
     received = DocumentRecipient.objects.filter(document=OuterRef("pk"), unit=person.unit_id,
@@ -108,18 +173,21 @@ def document_for(*, person: Person, pk: int,
                  signers: list[int] | None = None) -> Document | None:
     """Return the document with its line and history if the person may read it; ``signers``
     as for ``approval_queue``."""
+    return document_card(visible_documents(person=person, signers=signers)).filter(pk=pk).first()
+
+
+def document_card(documents: QuerySet[Document]) -> QuerySet[Document]:
+    """Load what the document's card shows with ``documents``."""
     # Each related list comes with what the card shows of it in one query, instead of a
     # further query per relation (steps, their people, their positions, ...).
-    return (visible_documents(person=person, signers=signers)
-            .select_related("drafter__position", "handling_unit")
+    return (documents.select_related("drafter__position", "handling_unit")
             .prefetch_related(
                 Prefetch("steps", ApprovalStep.objects.select_related("person__position",
                                                                       "acted_by")),
                 Prefetch("actions", DocumentAction.objects.select_related("actor")),
                 Prefetch("recipients", DocumentRecipient.objects.select_related("unit")),
                 Prefetch("circulations", Circulation.objects.select_related("person")),
-                "attachments", "versions")
-            .filter(pk=pk).first())
+                "attachments", "versions"))
 
 
 def head_with_position(*, drafter: Person, position: str) -> Person | None:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -31,7 +33,12 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
-from core.approvals.selectors import absent_people_acted_for
+from core.approvals.selectors import (
+    absent_people_acted_for,
+    may_circulate,
+    may_register_absence,
+    reads_by_role_only,
+)
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org.models import Person
@@ -241,6 +248,9 @@ def _my_turn(document: Document, actor: Person) -> ApprovalStep:
     if step is None:
         absent = absent_people_acted_for(acting=actor, on=timezone.localdate())
         step = open_steps.filter(person__in=absent).first()
+        if step is not None and document.drafter_id == actor.pk:
+            # Nobody signs on their own document, also not as someone's acting official.
+            raise ValidationError(_("자신이 기안한 문서에는 대결할 수 없습니다."))
         if step is not None:
             step.acted_by = actor
             return step
@@ -421,9 +431,11 @@ def step_acknowledge(*, document: Document, actor: Person,
 
 def absence_register(*, person: Person, acting: Person, kind: str, starts_on, ends_on,
                      reason: str = "", actor: Person, origin: Origin = COMMAND_ORIGIN) -> Absence:
-    """Register leave or a business trip with the acting official who signs meanwhile."""
-    if actor.pk != person.pk and not (person.unit and person.unit.head_id == actor.pk):
-        raise ValidationError(_("본인이나 소속 부서장만 부재를 등록할 수 있습니다."))
+    """Register leave or a business trip with the acting official who signs meanwhile. Who
+    may register it is the agency's rule; someone else's registration is mailed to them."""
+    if not may_register_absence(actor=actor, person=person, on=timezone.localdate()):
+        raise ValidationError(_("이 직원의 부재를 등록할 권한이 없습니다 (기관 규칙: 부재 등록 "
+                                "권한)."))
     if acting.pk == person.pk:
         raise ValidationError({"acting": _("자기 자신을 대결자로 지정할 수 없습니다.")})
     if not acting.is_active:
@@ -442,9 +454,20 @@ def absence_register(*, person: Person, acting: Person, kind: str, starts_on, en
                      audience={person.pk, acting.pk} - {actor.pk},
                      payload={"starts_on": str(starts_on), "ends_on": str(ends_on),
                               "kind": str(kind)},
-                     changes={"acting": acting.name, "starts_on": str(starts_on),
-                              "ends_on": str(ends_on)}, origin=origin)
+                     changes={"person": person.name, "acting": acting.name,
+                              "starts_on": str(starts_on), "ends_on": str(ends_on)},
+                     origin=origin)
+        if actor.pk != person.pk and person.email:
+            context = {"absence": absence, "by": actor.name}
+            transaction.on_commit(lambda: _absence_announce(person.email, context), robust=True)
     return absence
+
+
+def _absence_announce(email: str, context: dict) -> None:
+    """Tell the absent person that someone registered their absence and who signs for them."""
+    send_mail(subject=render_to_string("approvals/email/absence_subject.txt", context).strip(),
+              message=render_to_string("approvals/email/absence.txt", context),
+              from_email=None, recipient_list=[email])
 
 
 def receipt_register(*, recipient: DocumentRecipient, actor: Person,
@@ -476,6 +499,9 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
     """공람: share an approved document with people to read; reading is logged."""
     if document.status != DocumentStatus.APPROVED:
         raise ValidationError(_("결재가 끝난 문서만 공람할 수 있습니다."))
+    if not may_circulate(person=actor, document=document):
+        raise ValidationError(_("이 문서를 공람할 수 있는 사람은 기안자와 결재선, 접수한 담당자, "
+                                "기록물 열람 담당자입니다 (비공개 문서는 기안자와 결재권자만)."))
     if not people:
         raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
     with transaction.atomic():
@@ -486,6 +512,30 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
                 ", ".join(person.name for person in people),
                 audience=[person.pk for person in people], readers=len(people))
     return new
+
+
+def document_read_record(*, document: Document, reader: Person, signers: list[int],
+                         origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record a reading that only the records officer role allowed (기록물 열람): whoever
+    reads documents they had no part in leaves a trace."""
+    if reads_by_role_only(person=reader, document=document, signers=signers):
+        event_record(EventType.DOCUMENT_READ_BY_RECORDS_OFFICER, actor=reader,
+                     subject=document, origin=origin, changes={"status": document.status})
+
+
+def document_download_record(*, document: Document, actor: Person, file: str,
+                             origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record that a document left the system as a file: its PDF or one attachment."""
+    event_record(EventType.DOCUMENT_DOWNLOADED, actor=actor, subject=document,
+                 origin=origin, changes={"file": file[:200]})
+
+
+def documents_export_record(*, actor: Person, box: str, filters: dict,
+                            origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record an XLSX export of a document list, with the box and filters it was taken with."""
+    event_record(EventType.DOCUMENTS_EXPORTED, actor=actor, subject_label=box,
+                 origin=origin, changes={"box": box, **{k: str(v) for k, v in filters.items()
+                                                        if v}})
 
 
 def circulation_mark_read(*, document: Document, person: Person) -> None:

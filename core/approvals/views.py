@@ -1,7 +1,7 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -59,6 +59,8 @@ def boxes(request):
     documents = selectors.document_list(person=person, box=box,
                                         signers=current_signers(request), **filters)
     if request.GET.get("format") == "xlsx":
+        services.documents_export_record(actor=person, box=box, filters=filters,
+                                         origin=Origin.from_request(request))
         return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
     counts = selectors.waiting_counts(person=person)
@@ -148,8 +150,11 @@ def document(request, pk: int):
     steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
-    my_step = next((s for s in steps if s.person_id in signers
-                    and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
+    services.document_read_record(document=found, reader=person, signers=signers,
+                                  origin=Origin.from_request(request))
+    my_step = None if found.drafter_id == person.pk else next(
+        (s for s in steps if s.person_id in signers
+         and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
     skippable = found.drafter_id == person.pk and found.status in services.OPEN and any(
         s.role == StepRole.REVIEWER and s.status == StepStatus.PENDING for s in steps)
     to_acknowledge = any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY
@@ -163,6 +168,8 @@ def document(request, pk: int):
                        and r.dispatched_at and not r.received_at],
         "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
         "can_redraft": found.drafter_id == person.pk and found.status in services.EDITABLE,
+        "can_circulate": found.status == DocumentStatus.APPROVED and selectors.may_circulate(
+            person=person, document=found),
     })
 
 
@@ -261,6 +268,8 @@ def circulate(request, pk: int):
     """공람 지정 on a page of its own: its picker lists everyone in the agency, too heavy to
     render on every completed document's card."""
     found = _readable_or_404(request, pk)
+    if not selectors.may_circulate(person=current_person(request), document=found):
+        raise PermissionDenied
     form = CirculateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
@@ -345,8 +354,11 @@ def skip(request, pk: int):
 @staff_only
 def attachment(request, pk: int, attachment_pk: int):
     """Send an attachment to someone who may read its document; files have no public URL."""
-    found = selectors.document_for(person=current_person(request), pk=pk)
+    person = current_person(request)
+    found = selectors.document_for(person=person, pk=pk)
     item = found and found.attachments.filter(pk=attachment_pk).first()
     if not item:
         raise Http404
+    services.document_download_record(document=found, actor=person, file=item.name,
+                                      origin=Origin.from_request(request))
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)

@@ -35,6 +35,22 @@ class EventType(models.TextChoices):
     SIGN_IN_FAILED = "auth.sign_in_failed", _("로그인 실패")
     TOKEN_ISSUED = "auth.token_issued", _("API 토큰 발급")
 
+    # Security records that only the audit page shows.
+    PASSWORD_SET = "auth.password_set", _("비밀번호 설정")
+    PASSWORD_CHANGED = "auth.password_changed", _("비밀번호 변경")
+    PASSWORD_RESET = "auth.password_reset", _("비밀번호 재설정")
+    MFA_FAILED = "auth.mfa_failed", _("2단계 인증 실패")
+    MFA_ADDED = "auth.mfa_added", _("2단계 인증 등록")
+    MFA_REMOVED = "auth.mfa_removed", _("2단계 인증 해제")
+    EMAIL_CHANGE_REQUESTED = "org.email_change_requested", _("로그인 이메일 변경 요청")
+    EMAIL_CHANGED = "org.email_changed", _("로그인 이메일 변경")
+    PEOPLE_EXPORTED = "org.people_exported", _("직원 목록 내려받기")
+    ABSENCE_REGISTRARS_UPDATED = "policies.absence_registrars_updated", _("부재 등록 권한 변경")
+    DOCUMENT_READ_BY_RECORDS_OFFICER = ("approvals.document_read_by_records_officer",
+                                        _("기록물 열람 담당자의 문서 열람"))
+    DOCUMENT_DOWNLOADED = "approvals.document_downloaded", _("문서 내려받기")
+    DOCUMENTS_EXPORTED = "approvals.documents_exported", _("문서 목록 내려받기")
+
     AGENCY_ONBOARDED = "agency.onboarded", _("기관 개설")
     AGENCY_ACTIVATED = "agency.active", _("기관 이용 재개")
     AGENCY_SUSPENDED = "agency.suspended", _("기관 이용 정지")
@@ -106,6 +122,19 @@ SPECS: dict[EventType, Spec] = {
     EventType.SIGN_IN: _ADMIN,
     EventType.SIGN_IN_FAILED: _ADMIN,
     EventType.TOKEN_ISSUED: _ADMIN,
+    EventType.PASSWORD_SET: _ADMIN,
+    EventType.PASSWORD_CHANGED: _ADMIN,
+    EventType.PASSWORD_RESET: _ADMIN,
+    EventType.MFA_FAILED: _ADMIN,
+    EventType.MFA_ADDED: _ADMIN,
+    EventType.MFA_REMOVED: _ADMIN,
+    EventType.EMAIL_CHANGE_REQUESTED: _ADMIN,
+    EventType.EMAIL_CHANGED: _ADMIN,
+    EventType.PEOPLE_EXPORTED: _ADMIN,
+    EventType.ABSENCE_REGISTRARS_UPDATED: _ADMIN,
+    EventType.DOCUMENT_READ_BY_RECORDS_OFFICER: _ADMIN,
+    EventType.DOCUMENT_DOWNLOADED: _ADMIN,
+    EventType.DOCUMENTS_EXPORTED: _ADMIN,
     EventType.AGENCY_ONBOARDED: _ADMIN,
     EventType.AGENCY_ACTIVATED: _ADMIN,
     EventType.AGENCY_SUSPENDED: _ADMIN,
@@ -181,6 +210,15 @@ CHANGE_LABELS = {
     "templates": _("템플릿"),
     "rules": _("규칙"),
     "colleague_records": _("동료의 업무 기록"),
+    "registrars": _("부재를 등록할 수 있는 사람"),
+    "person": _("직원"),
+    "acting": _("대결자"),
+    "starts_on": _("시작일"),
+    "ends_on": _("종료일"),
+    "email": _("이메일"),
+    "filters": _("조건"),
+    "box": _("문서함"),
+    "authenticator": _("인증 수단"),
 }
 
 

@@ -2,7 +2,7 @@
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
@@ -11,8 +11,10 @@ from rest_framework.views import APIView
 
 from core.accounts.services import token_rotate
 from core.audit.services import Origin
+from core.org import selectors
 from core.org.models import Person, Unit
 from core.org.selectors import is_agency_admin, person_for_user
+from core.portal.api import ScopedViewSet
 
 
 class AgencyAdminOnly(BasePermission):
@@ -62,12 +64,15 @@ class MeView(APIView):
         return Response(MeSerializer(person, context={"request": request}).data)
 
 
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = UnitSerializer
-    queryset = Unit.objects.select_related("kind").order_by("sort_order", "id")
+    queryset = Unit.objects.none()
     filterset_fields = ["parent", "is_active"]
     search_fields = ["name", "code"]
     ordering_fields = ["name", "code", "sort_order"]
+
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_units(person)
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -78,13 +83,15 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["unit", "status", "grade", "position", "role"]
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = PersonSerializer
-    queryset = (Person.objects.select_related("unit", "grade", "position")
-                .prefetch_related("roles").order_by("name", "id"))
+    queryset = Person.objects.none()
     filterset_class = PersonFilter
     search_fields = ["name", "employee_number", "email"]
     ordering_fields = ["name", "employee_number", "grade__rank"]
+
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_people(person)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -65,6 +65,16 @@ class NewPersonForm(PersonForm):
     )
     field_order = ["employee_number", "name"]
 
+    def __init__(self, *args, grantable: set[str], **kwargs):
+        """Offer only the roles the signed-in person may grant; without any, new people
+        start as staff."""
+        super().__init__(*args, **kwargs)
+        if grantable:
+            self.fields["roles"].choices = [(r.code, r.name) for r in
+                                            Role.objects.filter(code__in=grantable)]
+        else:
+            del self.fields["roles"]
+
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(

@@ -5,6 +5,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from core.org.models import OrgSettings, Person, PersonStatus, RoleCode, Unit
 
 ORG_MANAGER_ROLES = {RoleCode.AGENCY_ADMIN, RoleCode.HR_OFFICER}
+# Roles from the least to the most a person may do with them. Only agency admins grant or
+# take away roles, and never one above their own highest (an admin's is the top, so an admin
+# grants every role; the order keeps the rule explicit if the top ever changes).
+ROLE_ORDER = (RoleCode.STAFF, RoleCode.UNIT_HEAD, RoleCode.RECORDS_OFFICER,
+              RoleCode.HR_OFFICER, RoleCode.AGENCY_ADMIN)
 
 
 def person_for_user(user) -> Person | None:
@@ -34,6 +39,31 @@ def is_agency_admin(person: Person | None) -> bool:
     return RoleCode.AGENCY_ADMIN in role_codes(person)
 
 
+def grantable_roles(granter: Person | None) -> set[str]:
+    """The roles ``granter`` may grant or take away: none unless they are an agency admin,
+    and none above their own highest role."""
+    codes = role_codes(granter)
+    if RoleCode.AGENCY_ADMIN not in codes:
+        return set()
+    top = max(ROLE_ORDER.index(code) for code in codes if code in ROLE_ORDER)
+    return {str(code) for code in ROLE_ORDER[: top + 1]}
+
+
+def holds_privileged_account(person: Person) -> bool:
+    """An agency admin's or HR officer's account, whatever their status (a departed admin's
+    account must not be reopened by an HR officer either)."""
+    return person.roles.filter(code__in=ORG_MANAGER_ROLES).exists()
+
+
+def may_change_account(actor: Person | None, person: Person) -> bool:
+    """Whether ``actor`` may change ``person``'s sign-in account (e-mail, roles, status):
+    an admin's or HR officer's account only another agency admin changes; other accounts,
+    whoever keeps the org chart."""
+    if holds_privileged_account(person):
+        return is_agency_admin(actor) and actor.pk != person.pk
+    return can_manage_org(actor)
+
+
 def org_settings() -> OrgSettings:
     settings_row, _ = OrgSettings.objects.get_or_create(singleton=True)
     return settings_row
@@ -43,6 +73,21 @@ def privileged_mfa_required(person: Person | None) -> bool:
     """Agency admins and HR officers must use MFA when their agency requires it."""
     # The role first: most people hold none, and then the setting need not be read.
     return can_manage_org(person) and org_settings().privileged_mfa_required
+
+
+def visible_units(person: Person | None) -> QuerySet[Unit]:
+    """The org chart is open to the whole agency: every unit for an active member."""
+    if person is None or not person.is_active:
+        return Unit.objects.none()
+    return Unit.objects.select_related("kind").order_by("sort_order", "id")
+
+
+def visible_people(person: Person | None) -> QuerySet[Person]:
+    """Everyone in the agency, for an active member (the people directory is shared)."""
+    if person is None or not person.is_active:
+        return Person.objects.none()
+    return (Person.objects.select_related("unit", "grade", "position")
+            .prefetch_related("roles").order_by("name", "id"))
 
 
 def unit_tree() -> list[tuple[Unit, int]]:

@@ -3,11 +3,15 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import send_mail
 from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit.events import EventType
@@ -23,9 +27,12 @@ from core.org.models import (
     Unit,
     UnitKind,
 )
+from core.org.selectors import grantable_roles, may_change_account, person_for_user
 from core.policies.models import Policy
 
 User = get_user_model()
+EMAIL_CHANGE_SALT = "harmony.org.email_change"
+EMAIL_CHANGE_MAX_AGE = timedelta(days=3)
 
 PERSON_FIELDS = ("name", "email", "unit", "grade", "position", "phone", "status")
 UNIT_FIELDS = ("name", "kind", "parent", "head", "sort_order")
@@ -69,15 +76,43 @@ def _check_unique_email(email: str, person_id: int | None) -> None:
         raise ValidationError({"email": _("이미 다른 직원이 사용하는 이메일입니다.")})
 
 
+def _acting_person(actor) -> Person | None:
+    """The agency person behind ``actor`` (a person or a sign-in account)."""
+    return actor if isinstance(actor, Person) else person_for_user(actor)
+
+
+def _check_may_grant(actor, person: Person | None, codes: set[str]) -> None:
+    """Roles are granted and taken away only by agency admins, never above their own, and
+    nobody changes their own roles. ``actor`` None: a command run by the operator."""
+    if actor is None or not codes:
+        return
+    granter = _acting_person(actor)
+    if not codes <= grantable_roles(granter):
+        raise ValidationError({"roles": _("역할은 기관 관리자만 부여하거나 회수할 수 있습니다.")})
+    if person is not None and granter.pk == person.pk:
+        raise ValidationError({"roles": _("자신의 역할은 다른 기관 관리자가 변경해야 합니다.")})
+
+
+def _check_may_change_account(actor, person: Person) -> None:
+    """An admin's or HR officer's sign-in e-mail and status only another admin changes."""
+    if actor is not None and not may_change_account(_acting_person(actor), person):
+        raise ValidationError({NON_FIELD_ERRORS: _(
+            "기관 관리자와 인사담당자의 계정(이메일·역할·상태)은 다른 기관 관리자만 변경할 수 "
+            "있습니다.")})
+
+
 def person_create(*, actor, origin: Origin = COMMAND_ORIGIN, roles: list[str] = (),
                   employee_number: str, **fields) -> Person:
     fields["email"] = fields.get("email", "").lower()
+    roles = sorted(set(roles) or {RoleCode.STAFF})
+    # Everyone starts as staff; any other role is a grant.
+    _check_may_grant(actor, None, set(roles) - {RoleCode.STAFF})
     with transaction.atomic():
         if Person.objects.filter(employee_number=employee_number).exists():
             raise ValidationError({"employee_number": _("이미 등록된 직원번호입니다.")})
         _check_unique_email(fields["email"], None)
         person = Person.objects.create(employee_number=employee_number, **fields)
-        person.roles.set(Role.objects.filter(code__in=roles or [RoleCode.STAFF]))
+        person.roles.set(Role.objects.filter(code__in=roles))
         _account_sync(person)
         event_record(EventType.PERSON_CREATED, actor=actor, subject=person, origin=origin,
                      person_id=person.pk, unit_id=person.unit_id,
@@ -88,12 +123,22 @@ def person_create(*, actor, origin: Origin = COMMAND_ORIGIN, roles: list[str] = 
 
 
 def person_update(*, person: Person, actor, origin: Origin = COMMAND_ORIGIN, **fields) -> Person:
+    """Change a person's record. A new sign-in e-mail of an existing account is not applied
+    here: it is confirmed from the new address and announced to the old one."""
     if "email" in fields:
         fields["email"] = fields["email"].lower()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         _check_unique_email(fields.get("email", ""), person.pk)
         changes = field_changes(person, {k: v for k, v in fields.items() if k in PERSON_FIELDS})
+        if not changes:
+            return person
+        if {"email", "status"} & set(changes):
+            _check_may_change_account(actor, person)
+        # Clearing the contact address leaves the account as it is (see _account_sync).
+        if person.user_id and changes.get("email", ["", ""])[1]:
+            new_email = changes.pop("email")[1]
+            _email_change_request(person, new_email, actor=actor, origin=origin)
         if not changes:
             return person
         for name in changes:
@@ -109,6 +154,71 @@ def person_update(*, person: Person, actor, origin: Origin = COMMAND_ORIGIN, **f
 
 def _role_names(codes) -> list[str]:
     return [str(RoleCode(code).label) for code in sorted(codes)]
+def _email_change_request(person: Person, new_email: str, *, actor, origin: Origin) -> None:
+    """Mail a signed confirmation link to the new address and a notice to the old one."""
+    old_email = person.user.email
+    if User.objects.filter(email=new_email).exclude(pk=person.user_id).exists():
+        raise ValidationError({"email": _("이미 다른 계정이 사용하는 이메일입니다.")})
+    token = signing.dumps({"schema": connection.schema_name, "person": person.pk,
+                           "user": person.user_id, "old": old_email, "new": new_email},
+                          salt=EMAIL_CHANGE_SALT)
+    event_record(EventType.EMAIL_CHANGE_REQUESTED, actor=actor, subject=person,
+                 origin=origin, changes={"email": [old_email, new_email]})
+    context = {"person": person.name, "old": old_email, "new": new_email,
+               "by": str(_acting_person(actor) or actor) if actor else "",
+               "url": _agency_link(reverse("org:email_confirm", kwargs={"token": token})),
+               "days": EMAIL_CHANGE_MAX_AGE.days}
+    transaction.on_commit(lambda: _mail("org/email/email_change_confirm", new_email, context),
+                          robust=True)
+    transaction.on_commit(lambda: _mail("org/email/email_change_notice", old_email, context),
+                          robust=True)
+
+
+def email_change_pending(token: str) -> dict:
+    """The change a confirmation link asks for, or a refusal when it is forged, expired,
+    from another agency or already used."""
+    try:
+        change = signing.loads(token, salt=EMAIL_CHANGE_SALT,
+                               max_age=EMAIL_CHANGE_MAX_AGE.total_seconds())
+    except signing.BadSignature as error:
+        raise ValidationError(_("확인 링크가 올바르지 않거나 만료되었습니다.")) from error
+    if change.get("schema") != connection.schema_name:
+        raise ValidationError(_("확인 링크가 올바르지 않거나 만료되었습니다."))
+    return change
+
+
+def person_email_confirm(*, token: str, origin: Origin = COMMAND_ORIGIN) -> Person:
+    """Apply an e-mail change confirmed from the new address: the person's and the account's
+    e-mail change together, once."""
+    change = email_change_pending(token)
+    with transaction.atomic():
+        person = (Person.objects.select_for_update().select_related("user")
+                  .filter(pk=change["person"], user_id=change["user"]).first())
+        if person is None or person.user.email != change["old"]:
+            raise ValidationError(_("이미 처리되었거나 더 이상 유효하지 않은 확인 링크입니다."))
+        _check_unique_email(change["new"], person.pk)
+        if User.objects.filter(email=change["new"]).exclude(pk=person.user_id).exists():
+            raise ValidationError(_("이미 다른 계정이 사용하는 이메일입니다."))
+        person.email = change["new"]
+        person.save(update_fields=["email"])
+        _account_sync(person)
+        event_record(EventType.EMAIL_CHANGED, actor=person, subject=person, origin=origin,
+                     changes={"email": [change["old"], change["new"]]})
+    return person
+
+
+def _agency_link(path: str) -> str:
+    """An absolute link on the agency's own canonical domain (never the request's Host)."""
+    from tenants.models import Agency
+    from tenants.services import agency_base_url
+
+    return agency_base_url(Agency.objects.get(schema_name=connection.schema_name)) + path
+
+
+def _mail(template: str, to: str, context: dict) -> None:
+    send_mail(subject=render_to_string(f"{template}_subject.txt", context).strip(),
+              message=render_to_string(f"{template}.txt", context), from_email=None,
+              recipient_list=[to])
 
 
 def person_set_roles(*, person: Person, roles: list[str], actor,
@@ -122,10 +232,17 @@ def person_set_roles(*, person: Person, roles: list[str], actor,
             return person
         if not new:
             raise ValidationError({"roles": _("역할을 하나 이상 지정하세요.")})
+        _check_may_grant(actor, person, set(old) ^ set(new))
         person.roles.set(Role.objects.filter(code__in=new))
         event_record(EventType.ROLES_CHANGED, actor=actor, subject=person, origin=origin,
                      person_id=person.pk, changes={"roles": [_role_names(old), _role_names(new)]})
     return person
+
+
+def people_export_record(*, actor, filters: dict, origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record an XLSX export of the people list (personal data leaving the system)."""
+    event_record(EventType.PEOPLE_EXPORTED, actor=actor, subject_label="people",
+                 origin=origin, changes={k: str(v) for k, v in filters.items() if v})
 
 
 def unit_create(*, actor, origin: Origin = COMMAND_ORIGIN, **fields) -> Unit:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/roles/", views.person_roles, name="person_roles"),
+    path("email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("import/", views.import_file, name="import"),
     path("import/<slug:kind>-template.csv", views.import_template, name="import_template"),
     path("settings/", views.org_settings, name="settings"),

@@ -1,6 +1,7 @@
 """Org chart pages: everyone reads; agency admins and HR officers change."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -50,6 +51,8 @@ def people(request):
     }
     people_qs = selectors.people_list(**filters)
     if request.GET.get("format") == "xlsx":
+        services.people_export_record(actor=request.user, filters=filters,
+                                      origin=Origin.from_request(request))
         return people_xlsx_response(people_qs)
     page = Paginator(people_qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/people.html", {
@@ -66,15 +69,18 @@ def person_detail(request, pk: int):
         Person.objects.select_related("unit", "grade", "position").prefetch_related("roles"),
         pk=pk,
     )
+    viewer = current_person(request)
     return render(request, "org/person_detail.html", {
-        "person": person, "can_manage": selectors.can_manage_org(current_person(request)),
+        "person": person, "can_manage": selectors.can_manage_org(viewer),
+        "can_change_roles": bool(selectors.grantable_roles(viewer)) and viewer.pk != person.pk,
     })
 
 
 @manager_only
 @require_http_methods(["GET", "POST"])
 def person_new(request):
-    form = NewPersonForm(request.POST or None)
+    form = NewPersonForm(request.POST or None,
+                         grantable=selectors.grantable_roles(current_person(request)))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, origin=Origin.from_request(request),
@@ -100,22 +106,48 @@ def person_edit(request, pk: int):
             form_refused(form, error)
         else:
             messages.success(request, _("직원 정보를 저장했습니다."))
+            if person.user_id and form.cleaned_data["email"] not in ("", person.email):
+                messages.info(request, _("새 이메일로 확인 메일을 보냈습니다. 확인하면 로그인 "
+                                         "이메일이 바뀌고, 기존 주소로도 알림을 보냈습니다."))
             return redirect("org:person", pk=person.pk)
     return render(request, "org/form.html", {"form": form, "title": person.name})
 
 
-@manager_only
+@admin_only
 @require_http_methods(["GET", "POST"])
 def person_roles(request, pk: int):
+    """Agency admins grant and take away roles (not their own)."""
     person = get_object_or_404(Person, pk=pk)
     initial = {"roles": list(person.roles.values_list("code", flat=True))}
     form = RolesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.person_set_roles(person=person, roles=form.cleaned_data["roles"],
-                                  actor=request.user, origin=Origin.from_request(request))
-        messages.success(request, _("역할을 변경했습니다."))
-        return redirect("org:person", pk=person.pk)
-    return render(request, "org/form.html", {"form": form, "title": _("역할 변경")})
+        try:
+            services.person_set_roles(person=person, roles=form.cleaned_data["roles"],
+                                      actor=request.user, origin=Origin.from_request(request))
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, _("역할을 변경했습니다."))
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/form.html", {"form": form, "title": _("역할 변경")},
+                  status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token: str):
+    """Confirm a new sign-in e-mail from the link mailed to it. GET only shows the change (a
+    mail scanner opening the link must not confirm it); the button posts."""
+    try:
+        change = services.email_change_pending(token)
+        if request.method == "POST":
+            services.person_email_confirm(token=token, origin=Origin.from_request(request))
+            messages.success(request, _("로그인 이메일을 변경했습니다. 새 이메일로 로그인하세요."))
+            return redirect("account_login")
+    except ValidationError as error:
+        return render(request, "org/email_confirm.html", {"refused": error.messages},
+                      status=400)
+    return render(request, "org/email_confirm.html", {"change": change})
 
 
 @manager_only

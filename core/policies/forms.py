@@ -73,3 +73,11 @@ class LineTemplateForm(forms.Form):
 
 LineTemplateFormSet = forms.formset_factory(LineTemplateForm, extra=1, can_delete=True,
                                             max_num=30, validate_max=True)
+
+
+class AbsenceRegistrarsForm(StartForm):
+    REGISTRARS = [("self", gettext_lazy("본인")), ("head", gettext_lazy("소속 부서장")),
+                  ("hr", gettext_lazy("인사담당자")), ("admin", gettext_lazy("기관 관리자"))]
+    registrars = forms.MultipleChoiceField(
+        label=gettext_lazy("부재(대결자 지정)를 등록할 수 있는 사람"), choices=REGISTRARS,
+        widget=forms.CheckboxSelectMultiple)

@@ -18,6 +18,7 @@ class PolicyKind(models.TextChoices):
     APPROVAL_LINES = "approval_lines", _("결재선 템플릿")
     DELEGATION = "delegation", _("위임전결규정")
     TRANSPARENCY = "transparency", _("업무 공개 범위")
+    ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
 
 
 class Policy(models.Model):

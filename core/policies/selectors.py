@@ -38,6 +38,19 @@ def delegation_rules(*, on: date) -> list[dict]:
     return policy.data["rules"] if policy else []
 
 
+# Who may register someone's absence with its acting official (대결): the person themself,
+# the head of their unit, HR officers, agency admins. Without a rule of its own, an agency
+# keeps this default (issue 13 §1).
+ABSENCE_REGISTRARS = ("self", "head", "hr", "admin")
+DEFAULT_ABSENCE_REGISTRARS = frozenset({"self", "head", "hr"})
+
+
+def absence_registrars(*, on: date) -> frozenset[str]:
+    """Who may register absences under the rule in force on ``on``."""
+    policy = policy_in_force(kind=PolicyKind.ABSENCE_REGISTRARS, on=on)
+    return frozenset(policy.data["registrars"]) if policy else DEFAULT_ABSENCE_REGISTRARS
+
+
 def document_types(*, on: date) -> list[tuple[str, str]]:
     """The document types the delegation rules know, as (code, name) choices."""
     return [(rule["document_type"], rule.get("name") or rule["document_type"])

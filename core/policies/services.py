@@ -11,7 +11,12 @@ from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org.models import Position, Unit
 from core.policies import selectors
 from core.policies.models import Policy, PolicyKind
-from core.policies.selectors import ColleagueRecords, policy_in_force
+from core.policies.selectors import (
+    ABSENCE_REGISTRARS,
+    ColleagueRecords,
+    absence_registrars,
+    policy_in_force,
+)
 
 
 def delegation_rules_update(*, final_positions: dict[str, str], effective_from: date, actor,
@@ -99,4 +104,25 @@ def transparency_update(*, colleague_records: str, effective_from: date, actor,
         event_record(EventType.TRANSPARENCY_UPDATED, actor=actor, subject=policy, origin=origin,
                      changes={"colleague_records": [str(choices[before]),
                                                     str(choices[colleague_records])]})
+    return policy
+
+
+def absence_registrars_update(*, registrars: set[str], effective_from: date, actor,
+                              origin: Origin = COMMAND_ORIGIN) -> Policy:
+    """Issue a new version of who may register someone's absence with its acting official:
+    any of the person themself, their unit head, HR officers and agency admins."""
+    chosen = sorted(set(registrars))
+    if not chosen or not set(chosen) <= set(ABSENCE_REGISTRARS):
+        raise ValidationError({"registrars": _("부재를 등록할 수 있는 사람을 하나 이상 고르세요.")})
+    before = sorted(absence_registrars(on=effective_from))
+    with transaction.atomic():
+        if Policy.objects.filter(kind=PolicyKind.ABSENCE_REGISTRARS,
+                                 effective_from=effective_from).exists():
+            raise ValidationError({"effective_from": _(
+                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
+        policy = Policy.objects.create(kind=PolicyKind.ABSENCE_REGISTRARS,
+                                       effective_from=effective_from,
+                                       data={"registrars": chosen})
+        event_record(EventType.ABSENCE_REGISTRARS_UPDATED, actor=actor, subject=policy,
+                     origin=origin, changes={"registrars": [before, chosen]})
     return policy

@@ -8,4 +8,5 @@ urlpatterns = [
     path("delegation/", views.delegation, name="delegation"),
     path("lines/", views.line_templates, name="line_templates"),
     path("transparency/", views.transparency, name="transparency"),
+    path("absences/", views.absence_registrars_edit, name="absence_registrars"),
 ]

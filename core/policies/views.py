@@ -12,6 +12,7 @@ from core.org.models import Position, Unit
 from core.org.selectors import is_agency_admin
 from core.policies import services
 from core.policies.forms import (
+    AbsenceRegistrarsForm,
     DelegationForm,
     LineTemplateForm,
     LineTemplateFormSet,
@@ -20,6 +21,7 @@ from core.policies.forms import (
 )
 from core.policies.models import Policy, PolicyKind
 from core.policies.selectors import (
+    absence_registrars,
     colleague_records,
     document_types,
     policy_in_force,
@@ -110,4 +112,26 @@ def transparency(request):
             messages.success(request, _("업무 공개 범위 새 버전을 저장했습니다."))
             return redirect("policies:rules")
     return render(request, "policies/transparency.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def absence_registrars_edit(request):
+    """Who may register someone's absence with its acting official, as a new dated version."""
+    today = timezone.localdate()
+    form = AbsenceRegistrarsForm(request.POST or None, initial={
+        "effective_from": today, "registrars": sorted(absence_registrars(on=today))})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_registrars_update(
+                registrars=set(form.cleaned_data["registrars"]),
+                effective_from=form.cleaned_data["effective_from"],
+                actor=request.user, origin=Origin.from_request(request))
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, _("부재 등록 권한 새 버전을 저장했습니다."))
+            return redirect("policies:rules")
+    return render(request, "org/form.html", {"form": form, "title": _("부재 등록 권한")},
                   status=400 if form.errors else 200)

@@ -22,10 +22,10 @@ from core.org.models import Person, Unit
 from core.org.selectors import is_agency_admin
 from core.policies.selectors import ColleagueRecords, colleague_records
 from core.work.selectors import (
-    instructions_readable,
-    memos_readable,
     open_work_by_person,
-    tasks_readable,
+    visible_instructions,
+    visible_memos,
+    visible_tasks,
 )
 
 # Moves that finish a piece of work, counted in a unit's flow.
@@ -57,12 +57,12 @@ KINDS = {
     "document": ObjectKind("approvals.document", _("문서"),
                            lambda person: visible_documents(person=person),
                            "approvals:document"),
-    "task": ObjectKind("work.task", _("과제"), lambda person: tasks_readable(person=person),
+    "task": ObjectKind("work.task", _("과제"), visible_tasks,
                        "work:task"),
-    "memo": ObjectKind("work.memo", _("메모보고"), lambda person: memos_readable(person=person),
+    "memo": ObjectKind("work.memo", _("메모보고"), visible_memos,
                        "work:memo"),
     "instruction": ObjectKind("work.instruction", _("지시사항"),
-                              lambda person: instructions_readable(person=person),
+                              visible_instructions,
                               "work:instruction"),
 }
 BY_LABEL = {kind.model_label: (key, kind) for key, kind in KINDS.items()}

@@ -9,12 +9,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import mixins, serializers
 
 from core.audit.services import Origin
 from core.org.models import Person
-from core.org.selectors import person_for_user
+from core.portal.api import ScopedViewSet
 from core.schedules import selectors, services
 from core.schedules.models import KST, Entry
 
@@ -72,25 +71,23 @@ RANGE_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=RANGE_PARAMETERS))
-class EntryViewSet(viewsets.ModelViewSet):
+class EntryViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                   mixins.UpdateModelMixin, mixins.DestroyModelMixin, mixins.ListModelMixin,
+                   ScopedViewSet):
     """Schedule entries the caller may see (개인·부서·기관 일정)."""
 
     serializer_class = EntrySerializer
+    queryset = Entry.objects.none()
     filterset_fields = ["scope", "is_key", "all_day"]
     search_fields = ["title", "location"]
     ordering_fields = ["starts_at", "ends_at", "title"]
     ordering = ["starts_at", "id"]
 
-    def person(self) -> Person | None:
-        if not hasattr(self, "_person"):
-            self._person = person_for_user(self.request.user)
-        return self._person
-
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "person": self.person()}
 
-    def get_queryset(self):
-        entries = selectors.visible_entries(self.person())
+    def scoped_queryset(self, person: Person):
+        entries = selectors.visible_entries(person)
         if self.action != "list":
             return entries
         start = _bound(self.request.query_params.get("start"), "start")
@@ -104,10 +101,7 @@ class EntryViewSet(viewsets.ModelViewSet):
         return entries
 
     def _actor(self) -> Person:
-        person = self.person()
-        if person is None or not person.is_active:
-            raise PermissionDenied
-        return person
+        return self.member()
 
     def perform_create(self, serializer):
         with _as_api_errors():

@@ -5,14 +5,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.audit.services import Origin
 from core.org.models import Person, PersonStatus, Unit
-from core.org.selectors import person_for_user
+from core.portal.api import ScopedViewSet
 from core.work import selectors, services
 from core.work.models import (
     AssignmentStatus,
@@ -202,23 +202,20 @@ def _refusal(error: DjangoValidationError) -> Response:
 
 class _PersonMixin:
     def _person(self) -> Person:
-        person = person_for_user(self.request.user)
-        if not selectors.is_member(person):
-            raise PermissionDenied
-        return person
+        return self.member()
 
 
-class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
+class TaskViewSet(_PersonMixin, ScopedViewSet):
     """Task cards (과제관리카드): every member reads; owner, unit head and admins write."""
 
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
 
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_tasks(person)
+
     def _task(self, pk) -> Task:
-        found = selectors.task_for(person=self._person(), pk=int(pk))
-        if found is None:
-            raise NotFound
-        return found
+        return self.scoped_object(pk, selectors.task_card(self.get_queryset()))
 
     @extend_schema(parameters=[
         OpenApiParameter("q", str), OpenApiParameter("status", str),
@@ -273,12 +270,18 @@ class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
         return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
+class MemoViewSet(_PersonMixin, ScopedViewSet):
     """Memo reports (메모보고): the inbox and sent list; opening one records the receipt, as the
     memo page does; its author and recipients reply."""
 
     serializer_class = MemoSerializer
     queryset = Memo.objects.none()
+
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_memos(person)
+
+    def _memo(self, pk) -> Memo:
+        return self.scoped_object(pk, selectors.memo_card(self.get_queryset()))
 
     @extend_schema(parameters=[OpenApiParameter("box", str, enum=["inbox", "sent"]),
                                OpenApiParameter("q", str)])
@@ -292,13 +295,10 @@ class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(MemoSerializer(page, many=True).data)
 
     def retrieve(self, request, pk=None):
-        person = self._person()
-        memo = selectors.memo_for(person=person, pk=int(pk))
-        if memo is None:
-            raise NotFound
-        services.memo_mark_read(memo=memo, actor=person, origin=Origin.from_request(request))
-        return Response(MemoDetailSerializer(selectors.memo_for(person=person,
-                                                                pk=memo.pk)).data)
+        memo = self._memo(pk)
+        services.memo_mark_read(memo=memo, actor=self._person(),
+                                origin=Origin.from_request(request))
+        return Response(MemoDetailSerializer(self._memo(memo.pk)).data)
 
     @extend_schema(request=MemoCreateSerializer, responses=MemoDetailSerializer)
     def create(self, request):
@@ -310,17 +310,13 @@ class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
                                       **data.validated_data)
         except DjangoValidationError as error:
             return _refusal(error)
-        return Response(MemoDetailSerializer(selectors.memo_for(person=person,
-                                                                pk=memo.pk)).data,
+        return Response(MemoDetailSerializer(self._memo(memo.pk)).data,
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReplyCreateSerializer, responses=ReplySerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        person = self._person()
-        memo = selectors.memo_for(person=person, pk=int(pk))
-        if memo is None:
-            raise NotFound
+        memo, person = self._memo(pk), self._person()
         data = ReplyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -334,18 +330,18 @@ class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
-class InstructionViewSet(_PersonMixin, viewsets.GenericViewSet):
+class InstructionViewSet(_PersonMixin, ScopedViewSet):
     """Instructions (지시사항): unit heads and admins issue them; their issuer and assignees
     read them; each assignee completes their own part with a note."""
 
     serializer_class = InstructionSerializer
     queryset = Instruction.objects.none()
 
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_instructions(person)
+
     def _instruction(self, pk) -> Instruction:
-        found = selectors.instruction_for(person=self._person(), pk=int(pk))
-        if found is None:
-            raise NotFound
-        return found
+        return self.scoped_object(pk, selectors.instruction_card(self.get_queryset()))
 
     @extend_schema(parameters=[
         OpenApiParameter("role", str, enum=["issued", "assigned"]),

@@ -93,15 +93,24 @@ def task_list(*, person: Person, query: str = "", unit_id: int | None = None,
     return tasks.order_by(ordering, "id")
 
 
-def task_for(*, person: Person, pk: int) -> Task | None:
-    """Return the task card with its history loaded, if the person may read it."""
-    task = (Task.objects.select_related("owner__position", "unit__head", "created_by")
+def visible_tasks(person: Person | None) -> QuerySet[Task]:
+    """The task cards the person may read: all of them for an active member."""
+    return Task.objects.all() if is_member(person) else Task.objects.none()
+
+
+def task_card(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Load what a task card shows (its history) with ``tasks``."""
+    return (tasks.select_related("owner__position", "unit__head", "created_by")
             .prefetch_related(
                 Prefetch("reports", queryset=ProgressReport.objects.select_related("author"),
                          to_attr="report_list"),
                 Prefetch("decisions", queryset=DecisionRecord.objects.select_related(
-                    "author__position"), to_attr="decision_list"))
-            .filter(pk=pk).first())
+                    "author__position"), to_attr="decision_list")))
+
+
+def task_for(*, person: Person, pk: int) -> Task | None:
+    """Return the task card with its history loaded, if the person may read it."""
+    task = task_card(Task.objects.all()).filter(pk=pk).first()
     if task is None or not can_read_task(person, task):
         return None
     return task
@@ -176,17 +185,25 @@ def memo_sent(*, person: Person, query: str = "") -> QuerySet[Memo]:
     return memos.order_by("-sent_at", "-id")
 
 
-def memo_for(*, person: Person, pk: int) -> Memo | None:
-    """Return the memo with its recipients and replies if the person wrote or received it."""
+def visible_memos(person: Person | None) -> QuerySet[Memo]:
+    """The memos the person wrote or received."""
     if not is_member(person):
-        return None
-    return (Memo.objects.filter(Q(author=person) | Q(recipients__person=person), pk=pk)
-            .select_related("author__unit", "author__position", "task")
+        return Memo.objects.none()
+    return Memo.objects.filter(Q(author=person) | Q(recipients__person=person)).distinct()
+
+
+def memo_card(memos: QuerySet[Memo]) -> QuerySet[Memo]:
+    """Load a memo's recipients and replies with ``memos``."""
+    return (memos.select_related("author__unit", "author__position", "task")
             .prefetch_related(
                 Prefetch("recipients", queryset=MemoRecipient.objects.select_related(
                     "person__position")),
-                Prefetch("replies", queryset=MemoReply.objects.select_related("author")))
-            .distinct().first())
+                Prefetch("replies", queryset=MemoReply.objects.select_related("author"))))
+
+
+def memo_for(*, person: Person, pk: int) -> Memo | None:
+    """Return the memo with its recipients and replies if the person wrote or received it."""
+    return memo_card(visible_memos(person)).filter(pk=pk).first()
 
 
 def unread_memo_count(*, person: Person) -> int:
@@ -241,37 +258,25 @@ def instruction_list(*, person: Person, role: str = "", status: str = "") -> Que
             .order_by("-issued_at", "-id"))
 
 
-def instruction_for(*, person: Person, pk: int) -> Instruction | None:
-    """Return the instruction if the person issued it or is one of its assignees."""
-    if not is_member(person):
-        return None
-    return (Instruction.objects
-            .filter(Q(issuer=person) | Q(assignments__assignee=person), pk=pk)
-            .select_related("issuer", "task")
-            .prefetch_related(Prefetch("assignments",
-                                       queryset=InstructionAssignment.objects.select_related(
-                                           "assignee__unit")))
-            .distinct().first())
-
-
-# --- who may read what (the timeline and the work record ask these) ----------------------
-
-
-def tasks_readable(*, person: Person | None) -> QuerySet[Task]:
-    return Task.objects.all() if is_member(person) else Task.objects.none()
-
-
-def memos_readable(*, person: Person | None) -> QuerySet[Memo]:
-    if not is_member(person):
-        return Memo.objects.none()
-    return Memo.objects.filter(Q(author=person) | Q(recipients__person=person)).distinct()
-
-
-def instructions_readable(*, person: Person | None) -> QuerySet[Instruction]:
+def visible_instructions(person: Person | None) -> QuerySet[Instruction]:
+    """The instructions the person issued or is one of the assignees of."""
     if not is_member(person):
         return Instruction.objects.none()
     return Instruction.objects.filter(
         Q(issuer=person) | Q(assignments__assignee=person)).distinct()
+
+
+def instruction_card(instructions: QuerySet[Instruction]) -> QuerySet[Instruction]:
+    """Load an instruction's issuer, task and every assignee's part with ``instructions``."""
+    return (instructions.select_related("issuer", "task")
+            .prefetch_related(Prefetch("assignments",
+                                       queryset=InstructionAssignment.objects.select_related(
+                                           "assignee__unit"))))
+
+
+def instruction_for(*, person: Person, pk: int) -> Instruction | None:
+    """Return the instruction if the person issued it or is one of its assignees."""
+    return instruction_card(visible_instructions(person)).filter(pk=pk).first()
 
 
 def open_work_by_person(*, person_ids: list[int]) -> dict[int, dict]:

@@ -51,8 +51,8 @@ def import_file(run_jobs, django_capture_on_commit_callbacks):
     return post
 
 
-def test_hr_officer_imports_units_then_people(import_file, alpha_people):
-    client = agency_client("alpha", alpha_people.hr.user)
+def test_an_admin_imports_units_then_people_with_their_roles(import_file, alpha_people):
+    client = agency_client("alpha", alpha_people.admin.user)
 
     units = import_file(client, "units", _upload(UNITS_CSV, "units.csv"))
     people = import_file(client, "people", _upload(PEOPLE_CSV))
@@ -69,7 +69,7 @@ def test_hr_officer_imports_units_then_people(import_file, alpha_people):
 
 
 def test_reimport_updates_by_employee_number_instead_of_duplicating(import_file, alpha_people):
-    client = agency_client("alpha", alpha_people.hr.user)
+    client = agency_client("alpha", alpha_people.admin.user)
     import_file(client, "units", _upload(UNITS_CSV, "units.csv"))
     import_file(client, "people", _upload(PEOPLE_CSV))
 
@@ -294,3 +294,16 @@ def test_a_row_that_no_longer_fits_when_written_fails_the_job_without_retrying(
         job = Job.objects.get()
         assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
         assert not Person.objects.filter(employee_number__startswith="N-").exists()
+
+
+def test_an_hr_officer_cannot_grant_roles_through_an_import(import_file, alpha_people):
+    client = agency_client("alpha", alpha_people.hr.user)
+    import_file(client, "units", _upload(UNITS_CSV, "units.csv"))
+
+    response = import_file(client, "people", _upload(PEOPLE_CSV))
+
+    assert "역할은 기관 관리자만 부여하거나 회수할 수 있습니다" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Person.objects.filter(employee_number__in=["A-001", "A-002"]).exists()
+
+

@@ -30,8 +30,8 @@ def test_everyone_reads_the_org_chart_and_people(alpha_people):
     assert "최샘" in people and "정올리" not in people
 
 
-def test_hr_officer_changes_roles_and_the_change_is_audited(alpha_people):
-    client = agency_client("alpha", alpha_people.hr.user)
+def test_an_admin_changes_roles_and_the_change_is_audited(alpha_people):
+    client = agency_client("alpha", alpha_people.admin.user)
     staff = alpha_people.staff
 
     response = client.post(f"/org/people/{staff.pk}/roles/", {"roles": ["staff", "unit_head"]})
@@ -42,7 +42,7 @@ def test_hr_officer_changes_roles_and_the_change_is_audited(alpha_people):
             "staff", "unit_head"}
         event = AuditEvent.objects.get(action="org.roles_changed")
     assert event.changes["roles"] == [["일반 직원"], ["일반 직원", "부서장"]]
-    assert event.actor_id == alpha_people.hr.user_id
+    assert event.actor_id == alpha_people.admin.user_id
 
 
 def test_staff_cannot_change_roles(alpha_people):

@@ -59,3 +59,21 @@ def test_the_rules_page_reads_lines_and_delegation_by_name(alpha_people):
     page = agency_client("alpha", alpha_people.admin.user).get("/rules/").content.decode()
     assert "일반 기안: 검토 팀장 → 결재 과장" in page
     assert "일반 문서 → 과장" in page
+
+
+def test_an_agency_admin_sets_who_registers_absences_from_a_date(alpha_people):
+    admin = agency_client("alpha", alpha_people.admin.user)
+    assert agency_client("alpha", alpha_people.hr.user).get("/rules/absences/").status_code == 403
+    start = timezone.localdate() + timedelta(days=1)
+
+    response = admin.post("/rules/absences/", {"effective_from": start.isoformat(),
+                                               "registrars": ["self", "admin"]})
+
+    assert response.status_code == 302
+    with schema_context("alpha"):
+        from core.policies.selectors import absence_registrars
+
+        assert absence_registrars(on=timezone.localdate()) == {"self", "head", "hr"}
+        assert absence_registrars(on=start) == {"self", "admin"}
+    assert admin.post("/rules/absences/", {"effective_from": start.isoformat(),
+                                           "registrars": []}).status_code == 400
