@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import HttpResponseForbidden, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,16 @@ def _last_event_id(request) -> int:
 
 
 def _who(request) -> tuple[str, int] | None:
-    """(schema, person id) of a signed-in, active person of this agency, or None."""
+    """(schema, person id) of a signed-in, active person of this agency, or None. The
+    database connection goes back to the pool at once: a stream lives for hours and must not
+    hold one (1,000 streams would need 1,000 connections)."""
     schema = request.tenant.schema_name
-    with schema_context(schema):
-        person = current_person(request) if request.user.is_authenticated else None
-    return (schema, person.pk) if person is not None and person.is_active else None
+    try:
+        with schema_context(schema):
+            person = current_person(request) if request.user.is_authenticated else None
+        return (schema, person.pk) if person is not None and person.is_active else None
+    finally:
+        connection.close()
 
 
 async def live(request):
@@ -39,9 +45,12 @@ async def live(request):
     def replay():
         if not after:
             return []
-        with schema_context(schema):
-            return missed_events(person_id=person_id, after_id=after,
-                                 since=timezone.now() - REPLAY_WINDOW)
+        try:
+            with schema_context(schema):
+                return missed_events(person_id=person_id, after_id=after,
+                                     since=timezone.now() - REPLAY_WINDOW)
+        finally:
+            connection.close()
 
     response = StreamingHttpResponse(stream(schema, person_id, replay),
                                      content_type="text/event-stream; charset=utf-8")

@@ -71,8 +71,8 @@ def test_an_admin_grants_records_officer_to_another_person_with_before_and_after
     assert _roles(alpha_people.hr) == {"staff", "hr_officer", "records_officer"}
     with schema_context("alpha"):
         event = AuditEvent.objects.get(action="org.roles_changed")
-    assert event.changes["roles"] == [["hr_officer", "staff"],
-                                      ["hr_officer", "records_officer", "staff"]]
+    assert event.changes["roles"] == [["인사담당자", "일반 직원"],
+                                      ["인사담당자", "기록물 열람 담당자", "일반 직원"]]
 
 
 def test_the_new_person_form_offers_an_hr_officer_no_roles(alpha_people):
