@@ -12,9 +12,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refusing a token older than the agency's rule allows."""
 
     def authenticate_credentials(self, key):
-        from core.org.selectors import org_settings
+        from core.org.selectors import api_token_days
 
         user, token = super().authenticate_credentials(key)
-        if timezone.now() >= token_expires_at(token, org_settings().api_token_days):
+        if timezone.now() >= token_expires_at(token, api_token_days()):
             raise AuthenticationFailed(_("API 토큰이 만료되었습니다. 새 토큰을 발급받으세요."))
         return user, token

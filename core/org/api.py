@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from core.accounts.services import token_expires_at, token_rotate
 from core.audit.services import Origin
 from core.org.models import Person, Unit
-from core.org.selectors import org_settings, person_for_user
+from core.org.selectors import api_token_days, person_for_user
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -102,6 +102,6 @@ class TokenView(APIView):
     @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request):
         token = token_rotate(user=request.user, origin=Origin.from_request(request))
-        expires_at = token_expires_at(token, org_settings().api_token_days)
+        expires_at = token_expires_at(token, api_token_days())
         return Response(TokenSerializer({"token": token.key, "expires_at": expires_at}).data,
                         status=201)

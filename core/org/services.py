@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from core.org.models import (
     Unit,
     UnitKind,
 )
+from core.org.selectors import API_TOKEN_DAYS_CACHE_KEY
 from core.policies.models import Policy
 
 User = get_user_model()
@@ -181,6 +183,7 @@ def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
         row.privileged_mfa_opt_out_reason = reason
         row.api_token_days = api_token_days
         row.save(update_fields=list(changes))
+        transaction.on_commit(lambda: cache.delete(API_TOKEN_DAYS_CACHE_KEY))
     return row
 
 
