@@ -184,6 +184,10 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # address gets ten failures a minute. Counters live in the cache, per agency.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Agencies create accounts for their staff's official addresses (no self sign-up, no e-mail
+# verification step), and a new admin must enrol before anything else: allauth's default
+# would refuse them enrolment until a verification that never comes.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Harmony"
 HARMONY_DEMO_PASSWORD = env_str("HARMONY_DEMO_PASSWORD", "harmony-demo")
 SESSION_COOKIE_AGE = env_int("HARMONY_SESSION_SECONDS", 8 * 3600)
