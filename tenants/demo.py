@@ -18,8 +18,11 @@ from tenants.services import Onboarding, agency_onboard
 from tenants.standard_models import latest_standard_model_version
 
 CENTRAL_EMAIL = "central@harmony.test"
-# A fixed demo secret (base32) so the README and `make run` can print it; demo only.
+# A fixed demo secret (base32) so the README and `make run` can print it; demo only. The
+# central account and every demo agency's admin@ and hr@ (MFA is on for admins and HR
+# officers by default) share it, so `make totp` gives the code for all of them.
 CENTRAL_TOTP_SECRET = "JBSWY3DPEHPK3PXPHARMONYDEMO23456"
+DEMO_MFA_LABELS = ("admin", "hr")
 
 # (subdomain, Korean name, English name, code, kind, head-count, org chart)
 # The org chart is [(office or bureau, kind, [(division, kind), ...]), ...].
@@ -81,8 +84,10 @@ def seed_demo(*, password: str, log=print) -> None:
     for row in AGENCIES:
         if Agency.objects.filter(schema_name=row[0]).exists():
             log(f"  {row[1]} ({row[0]}): 이미 있음 (already there)")
-            continue
-        _demo_agency(*row, password=password)
+        else:
+            _demo_agency(*row, password=password)
+        # Also for demos seeded before MFA became the default for admins and HR officers.
+        _demo_mfa(row[0])
         log(f"  {row[1]} ({row[0]}): {row[5]}명 생성 (created)")
 
 
@@ -113,6 +118,16 @@ def _demo_agency(subdomain, name_ko, name_en, code, kind, size, chart, *, passwo
         from tenants.services import agency_refresh_people_count
 
         transaction.on_commit(lambda: agency_refresh_people_count(schema_name=subdomain))
+
+
+def _demo_mfa(subdomain: str) -> None:
+    """Enrol the demo agency's admin@ and hr@ in TOTP with the demo secret."""
+    from django.contrib.auth import get_user_model
+
+    with schema_context(subdomain):
+        emails = [f"{label}@{subdomain}.test" for label in DEMO_MFA_LABELS]
+        for user in get_user_model().objects.filter(email__in=emails):
+            totp_enrol(user, CENTRAL_TOTP_SECRET)
 
 
 def _demo_units(chart) -> list[tuple[Unit, str]]:
@@ -204,6 +219,8 @@ def demo_summary(base_url_port: str) -> str:
         "    accounts: admin@<subdomain>.test, hr@<subdomain>.test, head@<subdomain>.test, "
         "staff@<subdomain>.test",
         f"    password: {settings.HARMONY_DEMO_PASSWORD}",
+        f"    admin@ and hr@ also need the TOTP code (secret {CENTRAL_TOTP_SECRET}, "
+        "`make totp`)",
         f"  curl: curl -H 'Host: mogaha.{settings.BASE_DOMAIN}{port}' http://127.0.0.1{port}/healthz",
         "",
     ]

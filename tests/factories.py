@@ -6,12 +6,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
+from core.accounts.mfa import totp_enrol
 from core.org.models import Grade, Person, Position, Role, RoleCode, Unit, UnitKind
 from tenants.models import Agency
 from tenants.services import Onboarding, agency_onboard
 from tenants.standard_models import latest_standard_model_version
 
 PASSWORD = "correct-horse-battery"
+# Agency admins and HR officers must use MFA (the default): personas holding those roles are
+# enrolled with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,13 +85,14 @@ def make_personas(agency: Agency) -> Personas:
         head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD])
         unit.head = head
         unit.save(update_fields=["head"])
+        admin = PersonFactory(name="이앨리스", unit=unit,
+                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN])
+        hr = PersonFactory(name="박하나", unit=other_unit,
+                           roles=[RoleCode.STAFF, RoleCode.HR_OFFICER])
+        for privileged in (admin, hr):
+            totp_enrol(privileged.user, TOTP_SECRET)
         return Personas(
-            agency=agency,
-            admin=PersonFactory(name="이앨리스", unit=unit,
-                                roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN]),
-            hr=PersonFactory(name="박하나", unit=other_unit,
-                             roles=[RoleCode.STAFF, RoleCode.HR_OFFICER]),
-            head=head,
+            agency=agency, admin=admin, hr=hr, head=head,
             staff=PersonFactory(name="최샘", unit=unit),
             other=PersonFactory(name="정올리", unit=other_unit),
         )

@@ -7,6 +7,7 @@ from allauth.mfa.signals import authentication_failed, authenticator_added, auth
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from core.accounts.services import password_change_record
 from core.audit.events import EventType
 from core.audit.services import Origin, event_record
 
@@ -15,21 +16,24 @@ def _origin(request) -> Origin:
     return Origin.from_request(request) if request is not None else Origin()
 
 
+# A password set, changed or reset revokes the account's API token (core/accounts/services).
 @receiver(password_set)
 def record_password_set(sender, request, user, **kwargs) -> None:
-    event_record(EventType.PASSWORD_SET, actor=user, subject=user, origin=_origin(request))
+    password_change_record(user=user, event_type=EventType.PASSWORD_SET,
+                           origin=_origin(request))
 
 
 @receiver(password_changed)
 def record_password_changed(sender, request, user, **kwargs) -> None:
-    event_record(EventType.PASSWORD_CHANGED, actor=user, subject=user,
-                 origin=_origin(request))
+    password_change_record(user=user, event_type=EventType.PASSWORD_CHANGED,
+                           origin=_origin(request))
 
 
 @receiver(password_reset)
 def record_password_reset(sender, request, user, **kwargs) -> None:
     """A password set from an e-mailed reset (or invitation) link."""
-    event_record(EventType.PASSWORD_RESET, actor=user, subject=user, origin=_origin(request))
+    password_change_record(user=user, event_type=EventType.PASSWORD_RESET,
+                           origin=_origin(request))
 
 
 @receiver(authentication_failed)

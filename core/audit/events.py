@@ -219,6 +219,10 @@ CHANGE_LABELS = {
     "filters": _("조건"),
     "box": _("문서함"),
     "authenticator": _("인증 수단"),
+    "replaced": _("기존 토큰 교체"),
+    "api_tokens_revoked": _("폐기한 API 토큰"),
+    "type": _("종류"),
+    "reauthentication": _("재인증"),
 }
 
 

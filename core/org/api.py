@@ -7,13 +7,14 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.accounts.services import token_rotate
+from core.accounts.services import token_expires_at, token_rotate
 from core.audit.services import Origin
 from core.org import selectors
 from core.org.models import Person, Unit
-from core.org.selectors import is_agency_admin, person_for_user
+from core.org.selectors import api_token_days, is_agency_admin, person_for_user
 from core.portal.api import ScopedViewSet
 
 
@@ -96,17 +97,24 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class TokenView(APIView):
     """Issue a new API token for the signed-in account, replacing the old one.
 
     Only a session (which passed sign-in and any MFA) can ask; a token cannot mint tokens.
-    The token lives in this agency's schema, so it means nothing on another agency's host."""
+    The token lives in this agency's schema, so it means nothing on another agency's host.
+    It expires after the agency's rule (기관 설정: API 토큰 유효 기간) and when the password
+    changes."""
 
     authentication_classes = [SessionAuthentication]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "api_token"
 
-    @extend_schema(request=None, responses=TokenSerializer)
+    @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request):
-        key = token_rotate(user=request.user, origin=Origin.from_request(request))
-        return Response({"token": key}, status=201)
+        token = token_rotate(user=request.user, origin=Origin.from_request(request))
+        expires_at = token_expires_at(token, api_token_days())
+        return Response(TokenSerializer({"token": token.key, "expires_at": expires_at}).data,
+                        status=201)

@@ -4,7 +4,17 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.org.models import Grade, Person, PersonStatus, Position, Role, Unit, UnitKind
+from core.org.models import (
+    API_TOKEN_DAYS_MAX,
+    API_TOKEN_DAYS_MIN,
+    Grade,
+    Person,
+    PersonStatus,
+    Position,
+    Role,
+    Unit,
+    UnitKind,
+)
 
 
 def active_people():
@@ -99,6 +109,24 @@ class OrgSettingsForm(forms.Form):
     privileged_mfa_required = forms.BooleanField(
         label=_("기관 관리자와 인사담당자는 2단계 인증(OTP)을 반드시 사용"), required=False
     )
+    privileged_mfa_opt_out_reason = forms.CharField(
+        label=_("2단계 인증을 끈 사유"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("2단계 인증을 끌 때만 적습니다. 사유는 감사 기록에 남습니다."),
+    )
+    api_token_days = forms.IntegerField(
+        label=_("API 토큰 유효 기간(일)"), min_value=API_TOKEN_DAYS_MIN,
+        max_value=API_TOKEN_DAYS_MAX,
+        help_text=_("발급한 날부터 이 기간이 지나면 토큰을 쓸 수 없습니다 (1–365일)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("privileged_mfa_required") and not (
+                data.get("privileged_mfa_opt_out_reason") or "").strip():
+            self.add_error("privileged_mfa_opt_out_reason",
+                           _("2단계 인증을 끄려면 사유를 적어 주세요."))
+        return data
 
 
 IMPORT_TYPES = {

@@ -1,6 +1,7 @@
 """The agency's org chart: units (부서/팀), grades (직급), positions (직위), roles and people."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,17 +148,35 @@ class Person(models.Model):
         return self.status == PersonStatus.ACTIVE
 
 
+API_TOKEN_DAYS_MIN, API_TOKEN_DAYS_MAX = 1, 365
+
+
 class OrgSettings(models.Model):
     """Agency-wide sign-in rules; exactly one row per agency schema."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
+    # On unless the agency records why not: admins and HR officers can take over accounts.
     privileged_mfa_required = models.BooleanField(
-        _("관리자·인사담당자 2단계 인증 필수"), default=False
+        _("관리자·인사담당자 2단계 인증 필수"), default=True
+    )
+    privileged_mfa_opt_out_reason = models.TextField(_("2단계 인증을 끈 사유"), blank=True)
+    api_token_days = models.PositiveSmallIntegerField(
+        _("API 토큰 유효 기간(일)"), default=90,
+        validators=[MinValueValidator(API_TOKEN_DAYS_MIN), MaxValueValidator(API_TOKEN_DAYS_MAX)],
     )
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(singleton=True), name="org_settings_singleton")
+            models.CheckConstraint(condition=Q(singleton=True), name="org_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(api_token_days__gte=API_TOKEN_DAYS_MIN,
+                            api_token_days__lte=API_TOKEN_DAYS_MAX),
+                name="org_settings_api_token_days_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(privileged_mfa_required=True) | ~Q(privileged_mfa_opt_out_reason=""),
+                name="org_settings_mfa_opt_out_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Read the org chart, with the role checks every view and endpoint uses."""
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.org.models import OrgSettings, Person, PersonStatus, RoleCode, Unit
@@ -67,6 +68,20 @@ def may_change_account(actor: Person | None, person: Person) -> bool:
 def org_settings() -> OrgSettings:
     settings_row, _ = OrgSettings.objects.get_or_create(singleton=True)
     return settings_row
+
+
+# Read on every token-authenticated API request: kept in the (per-agency) cache, dropped when
+# the rule changes (org_settings_update).
+API_TOKEN_DAYS_CACHE_KEY = "org:api-token-days"
+
+
+def api_token_days() -> int:
+    """Return how many days an API token of this agency stays valid."""
+    days = cache.get(API_TOKEN_DAYS_CACHE_KEY)
+    if days is None:
+        days = org_settings().api_token_days
+        cache.set(API_TOKEN_DAYS_CACHE_KEY, days, 300)
+    return days
 
 
 def privileged_mfa_required(person: Person | None) -> bool:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
 from core.org.models import (
+    API_TOKEN_DAYS_MAX,
+    API_TOKEN_DAYS_MIN,
     Grade,
     OrgSettings,
     Person,
@@ -27,7 +30,12 @@ from core.org.models import (
     Unit,
     UnitKind,
 )
-from core.org.selectors import grantable_roles, may_change_account, person_for_user
+from core.org.selectors import (
+    API_TOKEN_DAYS_CACHE_KEY,
+    grantable_roles,
+    may_change_account,
+    person_for_user,
+)
 from core.policies.models import Policy
 
 User = get_user_model()
@@ -50,7 +58,7 @@ def standard_model_apply(*, model: dict, effective_from: date) -> None:
                effective_from=effective_from, standard_model_version=version)
         for row in model["policies"]
     )
-    OrgSettings.objects.create()
+    OrgSettings.objects.create(**model.get("sign_in", {}))
 
 
 def _account_sync(person: Person) -> None:
@@ -280,19 +288,33 @@ def _check_no_cycle(unit: Unit, parent: Unit | None) -> None:
         parent = parent.parent
 
 
-def org_settings_update(*, privileged_mfa_required: bool, actor,
+def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
+                        privileged_mfa_opt_out_reason: str = "", actor,
                         origin: Origin = COMMAND_ORIGIN) -> OrgSettings:
+    """Change the agency's sign-in rules. MFA for admins and HR officers goes off only with a
+    recorded reason; turning it back on clears the reason."""
+    reason = privileged_mfa_opt_out_reason.strip() if not privileged_mfa_required else ""
+    if not privileged_mfa_required and not reason:
+        raise ValidationError({"privileged_mfa_opt_out_reason": _(
+            "2단계 인증을 끄려면 사유를 적어 주세요.")})
+    if not API_TOKEN_DAYS_MIN <= api_token_days <= API_TOKEN_DAYS_MAX:
+        raise ValidationError({"api_token_days": _(
+            "API 토큰 유효 기간은 %(min)s일에서 %(max)s일 사이여야 합니다.")
+            % {"min": API_TOKEN_DAYS_MIN, "max": API_TOKEN_DAYS_MAX}})
     with transaction.atomic():
         row, _created = OrgSettings.objects.select_for_update().get_or_create(singleton=True)
-        if row.privileged_mfa_required == privileged_mfa_required:
+        changes = field_changes(row, {"privileged_mfa_required": privileged_mfa_required,
+                                      "privileged_mfa_opt_out_reason": reason,
+                                      "api_token_days": api_token_days})
+        if not changes:
             return row
         event_record(EventType.ORG_SETTINGS_CHANGED, actor=actor, subject=row,
-                     subject_label=_("기관 설정"),
-                     changes={"privileged_mfa_required": [row.privileged_mfa_required,
-                                                          privileged_mfa_required]},
-                     origin=origin)
+                     subject_label=_("기관 설정"), changes=changes, origin=origin)
         row.privileged_mfa_required = privileged_mfa_required
-        row.save(update_fields=["privileged_mfa_required"])
+        row.privileged_mfa_opt_out_reason = reason
+        row.api_token_days = api_token_days
+        row.save(update_fields=list(changes))
+        transaction.on_commit(lambda: cache.delete(API_TOKEN_DAYS_CACHE_KEY))
     return row
 
 

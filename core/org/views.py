@@ -208,8 +208,11 @@ def import_template(request, kind: str):
 @require_http_methods(["GET", "POST"])
 def org_settings(request):
     current = selectors.org_settings()
-    form = OrgSettingsForm(request.POST or None,
-                           initial={"privileged_mfa_required": current.privileged_mfa_required})
+    form = OrgSettingsForm(request.POST or None, initial={
+        "privileged_mfa_required": current.privileged_mfa_required,
+        "privileged_mfa_opt_out_reason": current.privileged_mfa_opt_out_reason,
+        "api_token_days": current.api_token_days,
+    })
     if request.method == "POST" and form.is_valid():
         services.org_settings_update(actor=request.user, origin=Origin.from_request(request),
                                      **form.cleaned_data)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -95,6 +97,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "harmony.health.HealthMiddleware",
+    # Before the host lookup, so its own pages (unknown host, suspended agency) get it too.
+    "csp.middleware.CSPMiddleware",
     "tenants.middleware.AgencyHostMiddleware",
     "harmony.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -125,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.portal.context_processors.portal",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -201,8 +206,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "core.accounts.adapter.HarmonyAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = False if not PRODUCTION else {}
+# Brute-force limits in every mode (the demo too): five wrong passwords for one account, or
+# five wrong codes at the second step, lock that account's sign-in for five minutes; an
+# address gets ten failures a minute. Counters live in the cache, per agency.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Agencies create accounts for their staff's official addresses (no self sign-up, no e-mail
+# verification step), and a new admin must enrol before anything else: allauth's default
+# would refuse them enrolment until a verification that never comes.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Harmony"
 HARMONY_DEMO_PASSWORD = env_str("HARMONY_DEMO_PASSWORD", "harmony-demo")
 SESSION_COOKIE_AGE = env_int("HARMONY_SESSION_SECONDS", 8 * 3600)
@@ -259,7 +271,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HARMONY_MAX_UPLOAD_BYTES + 1024 * 1024
 REST_FRAMEWORK = {
     # Token first, so a missing or foreign token is answered 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -272,6 +284,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "harmony.api.exception_handler",
+    # Issuing tokens needs a signed-in session already; the limit stops a stolen session
+    # from minting tokens in a loop.
+    "DEFAULT_THROTTLE_RATES": {"api_token": env_str("HARMONY_API_TOKEN_RATE", "10/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Harmony API",
@@ -304,6 +319,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy in every mode, so development and the browser tests meet what
+# production sends: only this origin's scripts and styles (KRDS, htmx, Trix, our own files),
+# plus elements carrying the response's nonce (Trix and htmx insert their <style> with it).
+# No inline scripts, event handler attributes or style attributes anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],  # Trix's toolbar icons are an inline font
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
 CSRF_TRUSTED_ORIGINS = env_list("HARMONY_CSRF_TRUSTED_ORIGINS")
 
 # --- Operations -----------------------------------------------------------------------------

@@ -238,8 +238,9 @@ def chromium(harmony_server):
 def page(chromium):
     """A fresh browser context (no cookies) in Korean, one tab.
 
-    ``page.problems`` collects server errors, failed static files and script errors, so a
-    test can assert the pages it visited were whole."""
+    ``page.problems`` collects server errors, failed static files, script errors and what
+    the Content-Security-Policy blocked, so a test can assert the pages it visited were
+    whole."""
     context = chromium.new_context(locale="ko-KR", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
@@ -249,8 +250,14 @@ def page(chromium):
         if response.status >= 500 or ("/static/" in response.url and response.status >= 400):
             problems.append(f"{response.status} {response.url}")
 
+    def on_console(message):
+        # What the Content-Security-Policy blocks shows only as a console message.
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP: {message.text}")
+
     tab.on("response", on_response)
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on("console", on_console)
     tab.problems = problems
     try:
         yield tab

@@ -16,9 +16,14 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: the page's CSP forbids injected <script> tags.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    page_problems = len(page.problems)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
                            WCAG_AA)
+    # axe applies inline styles while it measures; what the CSP blocks of those is not the
+    # page's problem.
+    del page.problems[page_problems:]
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -28,6 +33,7 @@ def _violations(page) -> list[dict]:
 def agency_with_work(harmony_server):
     from core.approvals import services
     from core.approvals.models import StepRole
+    from core.org.services import org_settings_update
     from core.work import services as work
 
     agency, head, staff = harmony_server.onboard_division(
@@ -38,6 +44,9 @@ def agency_with_work(harmony_server):
         services.document_submit(document=document, actor=staff, line=[
             services.LineEntry(person=head, role=StepRole.APPROVER)])
         work.task_create(actor=staff, owner=staff, title="웹 접근성 개선")
+        # The pages are checked, not the second sign-in step: the admin role goes without MFA.
+        org_settings_update(privileged_mfa_required=False, api_token_days=90,
+                            privileged_mfa_opt_out_reason="접근성 시험", actor=None)
     return agency, staff, document
 
 
@@ -59,3 +68,4 @@ def test_the_main_pages_have_no_serious_accessibility_violations(harmony_server,
         found[path] = _violations(page)
     assert {path: v for path, v in found.items() if v} == {}, json.dumps(
         found, ensure_ascii=False, indent=1)
+    assert page.problems == []  # nothing blocked by the Content-Security-Policy either

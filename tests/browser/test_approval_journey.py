@@ -66,3 +66,37 @@ def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chr
     expect(approver.locator(".hm-doc-meta")).to_contain_text(re.compile(r"혁신기획과-1 "))
     screenshot(approver, "5-approved-by-delegation")
     approver.context.close()
+
+
+def test_withdrawing_asks_first_and_a_no_leaves_the_document_as_it_was(harmony_server,
+                                                                        agency_people, page):
+    from django_tenants.utils import schema_context
+
+    from core.approvals import services
+    from core.approvals.models import DocumentStatus, StepRole
+    from tests.factories import PASSWORD
+
+    agency, staff, head = agency_people
+    with schema_context(agency.schema_name):
+        document = services.document_draft(drafter=staff, title="회수 시험", body="본문")
+        services.document_submit(document=document, actor=staff, line=[
+            services.LineEntry(person=head, role=StepRole.APPROVER)])
+    base = harmony_server.url_for(agency)
+    page.goto(f"{base}/approvals/{document.pk}/")
+    sign_in(page, staff.user.email, PASSWORD)
+    withdraw = page.get_by_role("button", name="회수")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    withdraw.click()
+    expect(withdraw).to_be_visible()
+    with schema_context(agency.schema_name):
+        document.refresh_from_db()
+    assert document.status != DocumentStatus.WITHDRAWN
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    withdraw.click()
+    expect(page.get_by_role("button", name="회수")).to_have_count(0)
+    with schema_context(agency.schema_name):
+        document.refresh_from_db()
+    assert document.status == DocumentStatus.WITHDRAWN
+    assert page.problems == []

@@ -1,5 +1,6 @@
 """The first journeys through a real browser: central staff onboard an agency, its admin
-sets a password from the e-mailed link, and a staff member sees their home page."""
+sets a password from the e-mailed link and enrols in MFA, and a staff member sees their home
+page."""
 
 import re
 
@@ -83,6 +84,17 @@ def test_the_new_admin_sets_a_password_from_the_emailed_link_and_signs_in(
     page.goto(f"{base}/accounts/login/")
     sign_in(page, invitation.to[0], NEW_PASSWORD)
 
+    # Agency admins must use MFA (the default): enrolment comes first, after allauth asks for
+    # the password once more, and shows the secret.
+    expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
+    page.locator("input[name=password]").fill(NEW_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    expect(page).to_have_url(url_pattern(f"{base}/accounts/2fa/totp/activate/"))
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("input[name=code]").fill(fresh_totp_code(secret))
+    page.locator("input[name=code]").press("Enter")
+    expect(page).not_to_have_url(url_pattern(f"{base}/accounts/2fa/totp/activate/"))
+    page.goto(f"{base}/")
     expect(page).to_have_url(url_pattern(f"{base}/"))
     expect(page.locator("h1")).to_contain_text("님, 안녕하세요")
     expect(page.locator("h1")).to_have_text("기관 관리자 님, 안녕하세요")
