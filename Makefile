@@ -8,12 +8,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export HARMONY_URL_PORT ?= $(PORT)
 
-WITH_WORKER := $(PY) platform/harmony/with_worker.py
-
 PY_STAMP  := $(VENV)/.installed
 NPM_STAMP := frontend/node_modules/.installed
+# collectstatic's manifest; remade only when a static source or a dependency changes.
+STATIC_MANIFEST := $(or $(HARMONY_DATA_DIR),.harmony)/static/staticfiles.json
+STATIC_SOURCES  := $(shell find frontend/static core tenants -path '*/static/*' -type f 2>/dev/null)
 
-.PHONY: install run serve worker db seed test test-fast test-browser bench lint messages totp chromium pango clean
+.PHONY: install run dev serve worker db seed static test test-fast test-browser bench lint messages totp chromium pango clean
 
 install: pango $(PY_STAMP) $(NPM_STAMP)
 
@@ -38,10 +39,23 @@ db: install
 seed: db
 	$(HARMONY) seed-demo
 
-# The web server and, beside it, the background job worker (both stop on Ctrl-C).
-run: seed
+# The demo as users see it (HARMONY_ENV=demo: production error pages, hashed and compressed
+# static files) through uvicorn, under `harmony serve` (one per checkout; Ctrl-C stops all).
+run: export HARMONY_ENV ?= demo
+run: seed static
 	@echo "Serving on http://localhost:$(PORT)/ — agencies at http://<subdomain>.localhost:$(PORT)/"
-	$(WITH_WORKER) $(HARMONY) runserver $(HOST):$(PORT)
+	$(HARMONY) serve --host $(HOST) --port $(PORT)
+
+# Development: debug pages, static files from their sources, restart on code changes.
+dev: export HARMONY_ENV ?= development
+dev: seed
+	$(HARMONY) serve --host $(HOST) --port $(PORT) --reload
+
+static: export HARMONY_ENV ?= demo
+static: $(STATIC_MANIFEST)
+
+$(STATIC_MANIFEST): $(PY_STAMP) $(NPM_STAMP) $(STATIC_SOURCES)
+	$(HARMONY) collectstatic --noinput --clear --verbosity 0
 
 # The background job worker alone (imports, onboarding waves); `make run` starts one too.
 worker: db

@@ -22,6 +22,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     ):
         pytest.fail("pytest-django has not set up the test database; refusing to touch "
                     f"{connection.settings_dict['NAME']!r}")
+    # A connection pool keeps the database name it was opened with: one opened before the
+    # test database existed would still point at the real one.
+    if connection.pool is not None and (
+        connection.pool.kwargs.get("dbname") != connection.settings_dict["NAME"]
+    ):
+        pytest.fail("the connection pool was opened on "
+                    f"{connection.pool.kwargs.get('dbname')!r}, not on the test database")
     with django_db_blocker.unblock():
         ensure_platform_agencies()
 

@@ -1,6 +1,7 @@
 """The ``harmony`` console script: Django's manage.py with dashed command names.
 
-``harmony seed-demo`` runs the ``seed_demo`` management command, and so on.
+``harmony seed-demo`` runs the ``seed_demo`` management command, and so on; ``harmony serve``
+runs the site's processes (harmony/serve.py).
 """
 
 import os
@@ -16,6 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     for root in (str(PLATFORM_DIR), str(REPO_ROOT)):
         if root not in sys.path:
             sys.path.insert(0, root)
+    if argv[1:2] == ["serve"]:
+        from harmony.serve import main as serve
+
+        sys.exit(serve(argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "harmony.settings")
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")

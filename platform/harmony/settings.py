@@ -7,15 +7,20 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from harmony.embedded_db import embedded_database_settings
-from harmony.env import env_bool, env_int, env_list, env_secret, env_str, mandatory
+from harmony.env import env_bool, env_choice, env_int, env_list, env_secret, env_str, mandatory
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FRONTEND_DIR = REPO_ROOT / "frontend"
 DATA_DIR = Path(env_str("HARMONY_DATA_DIR", str(REPO_ROOT / ".harmony")))
 
-HARMONY_ENV = env_str("HARMONY_ENV", "development")
+# development: debug pages, static files straight from their sources, autoreload (`make dev`).
+# demo: the demo as users see it (`make run`): production error pages and static files, but
+#       the development secret, the embedded database and localhost hosts.
+# production: all of the above from the environment, with the checks below.
+HARMONY_ENV = env_choice("HARMONY_ENV", ("development", "demo", "production"), "development")
 PRODUCTION = HARMONY_ENV == "production"
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+DEVELOPMENT = HARMONY_ENV == "development"
+DEBUG = env_bool("DJANGO_DEBUG", default=DEVELOPMENT)
 
 _DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdefghijklmnop"
 SECRET_KEY = env_secret("SECRET_KEY") or ("" if PRODUCTION else _DEV_SECRET)
@@ -55,7 +60,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     *_ACCOUNT_APPS,
-    "django.contrib.staticfiles",
+    "harmony.staticfiles.HarmonyStaticFilesConfig",
     "django.contrib.humanize",
     "django_htmx",
     "csp",
@@ -143,10 +148,22 @@ _DATABASE_URL = env_secret("DATABASE_URL")
 if PRODUCTION:
     mandatory("DATABASE_URL", _DATABASE_URL)  # the embedded server is for development only
 if _DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL)}
 else:
     DATABASES = {"default": embedded_database_settings(DATA_DIR)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Each process keeps a pool of connections (psycopg's, built into Django) instead of opening
+# one per request; a request hands its connection back when it ends (CONN_MAX_AGE stays 0).
+# django-tenants issues SET search_path on the first query after a connection is taken from the
+# pool, so an agency never inherits the previous request's schema (tests/harmony/test_pool.py).
+# The health check drops connections a database restart broke before a request gets them.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env_int("HARMONY_DB_POOL_MIN", 2),
+    "max_size": env_int("HARMONY_DB_POOL_MAX", 20),
+    "timeout": env_int("HARMONY_DB_POOL_TIMEOUT", 10),  # seconds a request waits for one
+}
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("HARMONY_TEST_DATABASE") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,10 +265,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     FRONTEND_DIR / "static",
-    ("krds", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources"),
+    # KRDS's stylesheets and what they load (fonts, images); not its Sass, scripts or CDN copies.
+    *[(f"krds/{part}", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / part)
+      for part in ("css", "fonts", "img")],
     ("trix", FRONTEND_DIR / "node_modules" / "trix" / "dist"),
 ]
-WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside development static files are served as users get them: collected into STATIC_ROOT
+# (`harmony collectstatic`, run by `make run`) under content-hashed names that WhiteNoise sends
+# with a one-year immutable Cache-Control, gzip- and brotli-compressed beside the originals.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = DATA_DIR / "media"
@@ -260,7 +282,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/files/"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEVELOPMENT
+        else "harmony.staticfiles.HarmonyStaticFilesStorage"
+    },
 }
 HARMONY_MAX_ATTACHMENT_BYTES = env_int("HARMONY_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # Uploads (people import files) above this size are refused before parsing.

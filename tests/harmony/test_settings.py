@@ -65,3 +65,35 @@ def test_anyone_can_switch_to_english_before_signing_in(alpha):
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
     page = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in page and "Sign in" in page
+
+
+def _settings_line(expression: str, **env: str) -> str:
+    result = _manage("shell", "-c", f"from django.conf import settings; print({expression})",
+                     **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_demo_runs_without_debug_pages_and_with_hashed_compressed_static_files():
+    shown = _settings_line('settings.DEBUG, settings.STORAGES["staticfiles"]["BACKEND"], '
+                           "settings.WHITENOISE_USE_FINDERS", HARMONY_ENV="demo")
+    assert shown == "False harmony.staticfiles.HarmonyStaticFilesStorage False"
+
+
+def test_development_keeps_debug_pages_and_static_files_from_their_sources():
+    shown = _settings_line('settings.DEBUG, settings.STORAGES["staticfiles"]["BACKEND"]',
+                           HARMONY_ENV="development")
+    assert shown == "True django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_every_mode_pools_database_connections():
+    shown = _settings_line('settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"], '
+                           'settings.DATABASES["default"]["CONN_MAX_AGE"]',
+                           HARMONY_ENV="demo", HARMONY_DB_POOL_MAX="7")
+    assert shown == "7 0"
+
+
+def test_an_unknown_mode_is_refused():
+    result = _manage("check", HARMONY_ENV="staging")
+    assert result.returncode != 0
+    assert "HARMONY_ENV must be one of development, demo, production" in result.stderr
