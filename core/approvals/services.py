@@ -3,6 +3,7 @@ steps and a history row, and appends the audit event, all in one transaction; a 
 lost a race finds the document changed and is refused with "already handled"."""
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import nh3
@@ -98,6 +99,31 @@ def _check_attachments(files) -> None:
                 "name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}})
 
 
+def _attach(document: Document, uploads, written: list) -> None:
+    """Store the uploads as the document's attachments, each file before its row; ``written``
+    collects the files so the caller can remove them if its transaction fails."""
+    for upload in uploads:
+        attachment = Attachment(document=document, name=upload.name[:200], size=upload.size,
+                                content_type=upload.content_type or "")
+        attachment.file.save(upload.name, upload, save=False)
+        written.append(attachment.file)
+        attachment.save()
+
+
+@contextmanager
+def _files_removed_on_failure():
+    """Yield a list for the files a transaction writes; if the transaction fails — the disk
+    full at the third file, a refused row — the files are removed with it, so none is left
+    behind without its row."""
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        for file in written:
+            file.storage.delete(file.name)
+        raise
+
+
 def _check_disclosure(disclosure: str, ground: int | None) -> None:
     if disclosure != Disclosure.PUBLIC and not (ground and 1 <= ground <= 8):
         raise ValidationError({"disclosure_ground": _(
@@ -161,7 +187,7 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         raise ValidationError(_("소속 부서가 없는 직원은 기안할 수 없습니다."))
     _check_disclosure(disclosure, disclosure_ground)
     _check_attachments(attachments)
-    with transaction.atomic():
+    with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.create(
             title=title.strip(), body=_clean_body(body), document_type=document_type,
             drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
@@ -171,9 +197,7 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
             [DocumentRecipient(document=document, unit=unit) for unit in set(recipient_units)]
             + [DocumentRecipient(document=document, external_name=name.strip()[:200])
                for name in external_recipients if name.strip()])
-        for upload in attachments:
-            Attachment.objects.create(document=document, file=upload, name=upload.name[:200],
-                                      size=upload.size, content_type=upload.content_type or "")
+        _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_DRAFTED, actor=drafter, subject=document,
                      person_id=drafter.pk, unit_id=document.handling_unit_id,
                      payload={"title": document.title[:200]}, origin=origin)

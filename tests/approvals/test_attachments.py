@@ -1,11 +1,14 @@
 """붙임: files attached to a draft are stored per agency and served only to readers."""
 
+import errno
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.files.storage import TenantFileSystemStorage
 from django_tenants.utils import schema_context
 
+from core.approvals import services
 from core.approvals.models import Attachment, Document
 from tests.conftest import agency_client
 
@@ -50,3 +53,28 @@ def test_disallowed_types_and_oversized_files_are_refused_and_nothing_is_written
     assert "너무 큽니다" in _post(staff, alpha_people, big).content.decode()
     with schema_context("alpha"):
         assert not Document.objects.exists() and not Attachment.objects.exists()
+
+
+class _DiskFullAfter(TenantFileSystemStorage):
+    """The agency's real file storage, with a disk that fills up after ``room`` files."""
+
+    room = 1
+
+    def _save(self, name, content):
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= 1
+        return super()._save(name, content)
+
+
+def test_a_draft_that_fails_midway_leaves_no_file_behind(alpha_people, settings, monkeypatch):
+    field = Attachment._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", _DiskFullAfter())
+    files = [SimpleUploadedFile(f"붙임{n}.pdf", b"%PDF-1.7", content_type="application/pdf")
+             for n in range(3)]
+    with schema_context("alpha"), pytest.raises(OSError):
+        services.document_draft(drafter=alpha_people.staff, title="디스크가 찬 날",
+                                body="본문", attachments=files)
+    with schema_context("alpha"):
+        assert not Document.objects.exists() and not Attachment.objects.exists()
+    assert [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == []
