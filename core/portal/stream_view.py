@@ -43,13 +43,16 @@ async def live(request):
 
     @sync_to_async
     def replay():
-        if not after:
-            return []
         try:
+            if not after:
+                return []
             with schema_context(schema):
                 return missed_events(person_id=person_id, after_id=after,
                                      since=timezone.now() - REPLAY_WINDOW)
         finally:
+            # The last database work of the request (the stream calls this once the response
+            # is under way): the request's thread would otherwise keep its connection open
+            # until the browser leaves — one connection per open stream.
             connection.close()
 
     response = StreamingHttpResponse(stream(schema, person_id, replay),

@@ -1,5 +1,7 @@
 """The live stream tells each person what concerns them, as it happens, and nobody else."""
 
+import time
+
 import psycopg
 import pytest
 from django.db import transaction
@@ -94,3 +96,29 @@ def test_a_move_is_announced_only_when_its_transaction_commits(committed, commit
     assert bool(received) is commit
     if commit:
         assert f'"s":"{committed.agency.schema_name}"' in received[0]
+
+
+def _connections_to_this_database() -> int:
+    with psycopg.connect(**_conninfo(), autocommit=True) as probe:
+        return probe.execute("SELECT count(*) - 1 FROM pg_stat_activity "
+                             "WHERE datname = current_database()").fetchone()[0]
+
+
+def test_open_streams_hold_no_database_connection(asgi_server, committed):
+    """One LISTEN per process, never a connection per open browser: a stream's request thread
+    gives its connection back once the stream is under way (bench/live.py found each open
+    stream holding one, so a hundred browsers exhausted PostgreSQL's max_connections)."""
+    cookie = session_cookie(committed, committed.head)
+    first = EventStream(asgi_server, _host(committed), cookie)
+    _submit(committed, "듣기 시작")
+    assert first.next_event() is not None  # the process listens; its connection is counted
+    before = _connections_to_this_database()
+
+    streams = [EventStream(asgi_server, _host(committed), cookie) for _ in range(5)]
+    assert {stream.status for stream in streams} == {200}
+    deadline = time.monotonic() + 5
+    while _connections_to_this_database() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _connections_to_this_database() <= before
+    for stream in [first, *streams]:
+        stream.close()
