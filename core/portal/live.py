@@ -11,6 +11,7 @@ The page does not trust the message for content: on each event htmx re-fetches t
 the page that show counts and lists through the ordinary views and their access rules."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -29,6 +30,7 @@ SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 QUEUE_SIZE = 100  # a stream that falls this far behind drops events; the page re-fetches
 KEEPALIVE_SECONDS = 20
 RETRY_MILLISECONDS = 3_000
+LISTEN_WAIT_SECONDS = 5
 
 
 class Hub:
@@ -38,6 +40,7 @@ class Hub:
         self.streams: dict[tuple[str, int], set[asyncio.Queue]] = defaultdict(set)
         self._task: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._reader = None  # a second connection, for audiences too large for NOTIFY
         self.listening = asyncio.Event()
 
     def subscribe(self, schema: str, person_id: int) -> asyncio.Queue:
@@ -56,7 +59,7 @@ class Hub:
     def _ensure_listening(self) -> None:
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._loop is not loop:
-            self._loop, self.listening = loop, asyncio.Event()
+            self._loop, self.listening, self._reader = loop, asyncio.Event(), None
             self._task = loop.create_task(self._listen_forever())
 
     async def _listen_forever(self) -> None:
@@ -104,11 +107,25 @@ class Hub:
             return
         audience = message.get("a")
         if audience is None:
-            audience = await _audience_from_database(schema, message["e"])
+            audience = await self._audience_from_database(schema, message["e"])
+        event = (message["e"], sse(message["e"], message.get("t", ""), message.get("l", "")))
         for person_id in audience:
             for queue in list(self.streams.get((schema, person_id), ())):
                 if not queue.full():
-                    queue.put_nowait(message)
+                    queue.put_nowait(event)
+
+    async def _audience_from_database(self, schema: str, event_id: int) -> list[int]:
+        """Read an audience too large for NOTIFY, on one connection kept for the purpose."""
+        import psycopg
+        from psycopg import sql
+
+        query = sql.SQL("SELECT audience FROM {}.audit_activityevent WHERE id = %s").format(
+            sql.Identifier(schema))
+        if self._reader is None or self._reader.closed:
+            self._reader = await psycopg.AsyncConnection.connect(**_conninfo(),
+                                                                 autocommit=True)
+        row = await (await self._reader.execute(query, [int(event_id)])).fetchone()
+        return list(row[0]) if row else []
 
 
 HUB = Hub()
@@ -122,17 +139,6 @@ def _conninfo() -> dict:
     return {key: value for key, value in info.items() if value not in ("", None)}
 
 
-async def _audience_from_database(schema: str, event_id: int) -> list[int]:
-    import psycopg
-    from psycopg import sql
-
-    query = sql.SQL("SELECT audience FROM {}.audit_activityevent WHERE id = %s").format(
-        sql.Identifier(schema))
-    async with await psycopg.AsyncConnection.connect(**_conninfo(), autocommit=True) as conn:
-        row = await (await conn.execute(query, [int(event_id)])).fetchone()
-    return list(row[0]) if row else []
-
-
 def sse(event_id: int, event_type: str, label: str) -> str:
     """One server-sent event: its id (for Last-Event-ID) and a short notice to show."""
     notice = escape(f"{event_label(event_type)}: {label}" if label else event_label(event_type))
@@ -144,6 +150,10 @@ async def stream(schema: str, person_id: int, replay):
     coroutine giving (id, type, label) rows), then live ones, with keep-alive comments."""
     queue = HUB.subscribe(schema, person_id)  # before the replay, so nothing falls between
     try:
+        # The process's first stream waits until its listener is in place (a few ms), so an
+        # event committed right after the page connected is not missed.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(HUB.listening.wait(), LISTEN_WAIT_SECONDS)
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
         last = 0
         for event_id, event_type, label in await replay():
@@ -151,11 +161,11 @@ async def stream(schema: str, person_id: int, replay):
             yield sse(event_id, event_type, label)
         while True:
             try:
-                message = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                event_id, text = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
-            if message["e"] > last:
-                yield sse(message["e"], message.get("t", ""), message.get("l", ""))
+            if event_id > last:
+                yield text  # formatted once per event for every stream it reaches
     finally:
         HUB.unsubscribe(schema, person_id, queue)
