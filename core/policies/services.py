@@ -86,6 +86,18 @@ def _check_line_template(template: dict, known: dict[str, set[str]]) -> None:
                                   % {"name": name})
 
 
+def _version_issue(*, kind: str, effective_from: date, data: dict, event_type: EventType,
+                   changes: dict, actor, origin: Origin) -> Policy:
+    """Add a dated version of a simple rule and record it; one version per start date."""
+    with transaction.atomic():
+        if Policy.objects.filter(kind=kind, effective_from=effective_from).exists():
+            raise ValidationError({"effective_from": _(
+                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
+        policy = Policy.objects.create(kind=kind, effective_from=effective_from, data=data)
+        event_record(event_type, actor=actor, subject=policy, origin=origin, changes=changes)
+    return policy
+
+
 def transparency_update(*, colleague_records: str, effective_from: date, actor,
                         origin: Origin = COMMAND_ORIGIN) -> Policy:
     """Issue a new version of 업무 공개 범위: what colleagues see of each other's work."""
@@ -93,18 +105,11 @@ def transparency_update(*, colleague_records: str, effective_from: date, actor,
     if colleague_records not in choices:
         raise ValidationError({"colleague_records": _("알 수 없는 공개 범위입니다.")})
     before = selectors.colleague_records(on=effective_from)
-    with transaction.atomic():
-        if Policy.objects.filter(kind=PolicyKind.TRANSPARENCY,
-                                 effective_from=effective_from).exists():
-            raise ValidationError({"effective_from": _(
-                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
-        policy = Policy.objects.create(kind=PolicyKind.TRANSPARENCY,
-                                       effective_from=effective_from,
-                                       data={"colleague_records": colleague_records})
-        event_record(EventType.TRANSPARENCY_UPDATED, actor=actor, subject=policy, origin=origin,
-                     changes={"colleague_records": [str(choices[before]),
-                                                    str(choices[colleague_records])]})
-    return policy
+    return _version_issue(
+        kind=PolicyKind.TRANSPARENCY, effective_from=effective_from,
+        data={"colleague_records": colleague_records},
+        event_type=EventType.TRANSPARENCY_UPDATED, actor=actor, origin=origin,
+        changes={"colleague_records": [str(choices[before]), str(choices[colleague_records])]})
 
 
 def absence_registrars_update(*, registrars: set[str], effective_from: date, actor,
@@ -115,14 +120,7 @@ def absence_registrars_update(*, registrars: set[str], effective_from: date, act
     if not chosen or not set(chosen) <= set(ABSENCE_REGISTRARS):
         raise ValidationError({"registrars": _("부재를 등록할 수 있는 사람을 하나 이상 고르세요.")})
     before = sorted(absence_registrars(on=effective_from))
-    with transaction.atomic():
-        if Policy.objects.filter(kind=PolicyKind.ABSENCE_REGISTRARS,
-                                 effective_from=effective_from).exists():
-            raise ValidationError({"effective_from": _(
-                "같은 날짜에 시작하는 규정이 이미 있습니다. 다른 시작일을 고르세요.")})
-        policy = Policy.objects.create(kind=PolicyKind.ABSENCE_REGISTRARS,
-                                       effective_from=effective_from,
-                                       data={"registrars": chosen})
-        event_record(EventType.ABSENCE_REGISTRARS_UPDATED, actor=actor, subject=policy,
-                     origin=origin, changes={"registrars": [before, chosen]})
-    return policy
+    return _version_issue(
+        kind=PolicyKind.ABSENCE_REGISTRARS, effective_from=effective_from,
+        data={"registrars": chosen}, event_type=EventType.ABSENCE_REGISTRARS_UPDATED,
+        actor=actor, origin=origin, changes={"registrars": [before, chosen]})
