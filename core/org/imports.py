@@ -295,12 +295,12 @@ def units_import(*, name: str, content: bytes, actor,
                             % {"value": code, "line": seen[code]})
         seen.setdefault(code, line)
         sort_order = values.get("sort_order", "") or "0"
-        if not sort_order.isdigit():
+        if not sort_order.isdecimal():
             messages.append(_("정렬순서는 0 이상의 정수여야 합니다."))
         if messages:
             result.errors.append(RowError(line, messages))
         cleaned.append((line, {"code": code, "name": values.get("name", ""), "kind": kind,
-                               "sort_order": int(sort_order) if sort_order.isdigit() else 0},
+                               "sort_order": int(sort_order) if sort_order.isdecimal() else 0},
                         parent_code))
     if result.errors:
         return result

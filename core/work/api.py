@@ -229,7 +229,7 @@ class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
         unit = params.get("unit", "")
         tasks = selectors.task_list(
             person=self._person(), query=params.get("q", ""), status=params.get("status", ""),
-            unit_id=int(unit) if unit.isdigit() else None,
+            unit_id=int(unit) if unit.isdecimal() else None,
             mine=params.get("mine") in ("1", "true"),
             overdue=params.get("overdue") in ("1", "true"),
             ordering=params.get("sort", "due_date"))

@@ -10,7 +10,8 @@ NUL = "\x00"
 # The names the pages' search and filter forms use, each carrying a NUL byte.
 FILTERS = {name: f"x{NUL}" for name in (
     "q", "search", "query", "status", "box", "unit", "grade", "role", "sort", "ordering",
-    "page", "since", "until", "month", "week", "day", "date", "kind", "scope", "parent")}
+    "page", "since", "until", "month", "week", "day", "date", "kind", "scope", "parent",
+    "priority")}
 
 
 def _refused_as_bad_request(response, path: str) -> bool:
@@ -61,3 +62,14 @@ def test_the_refusal_speaks_english_to_those_who_chose_it(alpha_people):
     assert "not allowed" in admin.get("/api/v1/people/", {"q": NUL}).json()["detail"]
     assert "허용되지 않는" in agency_client("alpha", alpha_people.admin.user).get(
         "/api/v1/people/", {"q": NUL}).json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "혁신기획과-99999999999999999999",
+                                   "공고 제99999999999-99999999999호", "9999-99-99"])
+def test_odd_values_in_any_filter_of_any_page_are_no_server_error(alpha_people, value):
+    admin = agency_client("alpha", alpha_people.admin.user)
+    admin.raise_request_exception = False
+    params = {name: value for name in FILTERS}
+    failures = [(path, response.status_code) for path in AGENCY_PATHS
+                if (response := admin.get(path, params)).status_code >= 500]
+    assert failures == []
