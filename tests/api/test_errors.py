@@ -80,3 +80,11 @@ def test_pages_outside_the_api_keep_their_html_error_pages(admin):
     response = admin.get("/org/nothing/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_session_that_must_enrol_in_mfa_first_is_refused_in_json(alpha_people):
+    agency_client("alpha", alpha_people.admin.user).post(
+        "/org/settings/", {"privileged_mfa_required": "on"})
+    hr = agency_client("alpha", alpha_people.hr.user)
+    assert "OTP" in _json_error(hr.get("/api/v1/me/"), 403)["detail"]
+    assert hr.get("/")["Location"] == "/accounts/2fa/totp/activate/"
