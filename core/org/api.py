@@ -16,7 +16,7 @@ from core.org.selectors import person_for_user
 
 class UnitSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.name")
-    head = serializers.PrimaryKeyRelatedField(read_only=True)
+    head = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Unit
@@ -24,10 +24,11 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    unit_name = serializers.CharField(source="unit.name", default=None)
-    grade = serializers.CharField(source="grade.name", default=None)
-    position = serializers.CharField(source="position.name", default=None)
+    # A person may have no unit, grade or position yet: null, as the schema says.
+    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    grade = serializers.CharField(source="grade.name", default=None, allow_null=True)
+    position = serializers.CharField(source="position.name", default=None, allow_null=True)
     roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -93,7 +94,7 @@ class TokenView(APIView):
 
     authentication_classes = [SessionAuthentication]
 
-    @extend_schema(request=None, responses=TokenSerializer)
+    @extend_schema(request=None, responses={201: TokenSerializer})
     def post(self, request):
         key = token_rotate(user=request.user, origin=Origin.from_request(request))
         return Response({"token": key}, status=201)

@@ -256,7 +256,7 @@ class TaskViewSet(_PersonMixin, viewsets.GenericViewSet):
         return Response(TaskDetailSerializer(self._task(task.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer)
+    @extend_schema(request=ProgressReportSerializer, responses={201: ProgressReportSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         task, person = self._task(pk), self._person()
@@ -314,7 +314,7 @@ class MemoViewSet(_PersonMixin, viewsets.GenericViewSet):
                                                                 pk=memo.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReplyCreateSerializer, responses=ReplySerializer)
+    @extend_schema(request=ReplyCreateSerializer, responses={201: ReplySerializer})
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         person = self._person()

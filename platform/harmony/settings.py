@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "core.work.models.TaskStatus",
         "AssignmentStatusEnum": "core.work.models.AssignmentStatus",
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "harmony.api.document_common_errors"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -64,7 +64,7 @@ def test_a_services_validation_error_is_a_json_bad_request(admin, monkeypatch):
         raise DjangoValidationError("올바르지 않은 값입니다.")
 
     monkeypatch.setattr(org_api.MeView, "get", refuse)
-    assert _json_error(admin.get("/api/v1/me/"), 400) == ["올바르지 않은 값입니다."]
+    assert _json_error(admin.get("/api/v1/me/"), 400) == {"detail": ["올바르지 않은 값입니다."]}
 
 
 def test_a_server_error_is_json(admin, monkeypatch):
