@@ -108,6 +108,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "harmony.templating.HarmonyTemplates",
+        "NAME": "django",  # the alias DRF and others look the engine up by
         "DIRS": [FRONTEND_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

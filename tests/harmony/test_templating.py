@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.template import engines
 from django.template.loader import render_to_string
 
 from tests.factories import onboard_agency
@@ -9,6 +10,7 @@ from tests.factories import onboard_agency
 NAME = "R&D <혁신> '본부' \"팀\""
 LOCMEM = [{
     "BACKEND": "harmony.templating.HarmonyTemplates",
+    "NAME": "django",
     "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {
         "app/email/note_message.txt": "{{ name }}",
         "email/note_subject.txt": "{{ name }}",
@@ -38,3 +40,7 @@ def test_the_invitation_names_the_agency_as_typed(db, django_capture_on_commit_c
     assert invitation.subject.startswith(f"[하모니] {NAME} 관리자 계정")
     assert invitation.body.startswith(f"{NAME}이(가) 하모니에 등록되었습니다.")
     assert "&lt;" not in invitation.body and "&amp;" not in invitation.body
+
+
+def test_the_engine_keeps_the_name_other_libraries_look_it_up_by():
+    assert engines["django"].from_string("{{ x }}").render({"x": "<"}) == "&lt;"
