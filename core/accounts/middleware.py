@@ -1,7 +1,9 @@
 """Send people who must use MFA to TOTP enrolment before anything else."""
 
 from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from core.accounts.mfa import has_mfa, mfa_required
@@ -28,6 +30,14 @@ class MandatoryMfaMiddleware:
                              is_public=connection.schema_name == get_public_schema_name())
         ):
             if not has_mfa(user):
-                return redirect("mfa_activate_totp")
+                return _enrol_first(request)
             request.session[SESSION_FLAG] = True
         return self.get_response(request)
+
+
+def _enrol_first(request):
+    """Send a page to TOTP enrolment; a program calling the API gets a JSON 403 instead."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("2단계 인증(OTP)을 먼저 등록해야 합니다.")}, status=403,
+                            json_dumps_params={"ensure_ascii": False})
+    return redirect("mfa_activate_totp")

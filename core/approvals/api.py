@@ -3,7 +3,7 @@ turn, a reviewer's revision, skipping a reviewer, withdrawing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -106,6 +106,11 @@ def _refusal(error: DjangoValidationError) -> Response:
     return Response({"detail": error.messages}, status=code)
 
 
+# A move on a turn someone already handled answers 409 (see _refusal).
+MOVE_RESPONSES = {200: DocumentDetailSerializer,
+                  409: OpenApiResponse(description="이미 처리됨 (already handled)")}
+
+
 class DocumentViewSet(ScopedViewSet):
     serializer_class = DocumentSerializer
     queryset = Document.objects.none()
@@ -162,7 +167,7 @@ class DocumentViewSet(ScopedViewSet):
         return Response(DocumentDetailSerializer(self._document(document.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ActSerializer, responses=DocumentDetailSerializer)
+    @extend_schema(request=ActSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None):
         document, person = self._document(pk), self._person()
@@ -175,12 +180,12 @@ class DocumentViewSet(ScopedViewSet):
         move = services.step_return if decision == "return" else services.step_hold
         return self._move(document, person, move, reason=opinion)
 
-    @extend_schema(request=None, responses=DocumentDetailSerializer)
+    @extend_schema(request=None, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._move(self._document(pk), self._person(), services.document_withdraw)
 
-    @extend_schema(request=SubmitSerializer, responses=DocumentDetailSerializer)
+    @extend_schema(request=SubmitSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         document, person = self._document(pk), self._person()
@@ -200,7 +205,7 @@ class DocumentViewSet(ScopedViewSet):
             return _refusal(error)
         return Response(DocumentDetailSerializer(self._document(pk)).data)
 
-    @extend_schema(request=ReviseSerializer, responses=DocumentDetailSerializer)
+    @extend_schema(request=ReviseSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         document, person = self._document(pk), self._person()
@@ -208,7 +213,7 @@ class DocumentViewSet(ScopedViewSet):
         data.is_valid(raise_exception=True)
         return self._move(document, person, services.step_revise, **data.validated_data)
 
-    @extend_schema(request=ReasonSerializer, responses=DocumentDetailSerializer)
+    @extend_schema(request=ReasonSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
     def skip(self, request, pk=None):
         document, person = self._document(pk), self._person()

@@ -334,7 +334,7 @@ def _text_match(query: str) -> Q:
         return match | Q(register_name=typed["name"], serial=int(typed["serial"]),
                          year=int(typed["year"] or CONTINUOUS))
     unit, _, serial = query.rpartition("-")
-    if unit and serial.isdigit():
+    if unit and serial.isdecimal():
         match |= Q(handling_unit__name=unit.strip(), serial=int(serial), register="")
     return match
 

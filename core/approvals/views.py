@@ -108,7 +108,7 @@ def _template_initial(request, person, templates: list[dict], today):
              else values[0] for key, values in request.POST.lists() if key in fields}
     kind = typed.get("document_type") or request.GET.get("type") or "general"
     choice = typed.get("line_template", "")
-    if choice.isdigit() and int(choice) < len(templates):
+    if choice.isdecimal() and int(choice) < len(templates):
         template = templates[int(choice)]
         kind = template["document_type"]
     elif typed:  # "직접 지정": the line stays as typed

@@ -25,7 +25,7 @@ class AgencyAdminOnly(BasePermission):
 
 class UnitSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="kind.name")
-    head = serializers.PrimaryKeyRelatedField(read_only=True)
+    head = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Unit
@@ -33,10 +33,11 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    unit_name = serializers.CharField(source="unit.name", default=None)
-    grade = serializers.CharField(source="grade.name", default=None)
-    position = serializers.CharField(source="position.name", default=None)
+    # A person may have no unit, grade or position yet: null, as the schema says.
+    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    grade = serializers.CharField(source="grade.name", default=None, allow_null=True)
+    position = serializers.CharField(source="position.name", default=None, allow_null=True)
     roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:

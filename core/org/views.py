@@ -30,7 +30,8 @@ admin_only = person_passes(selectors.is_agency_admin)
 
 
 def _int_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500 from a URL).
+    return int(text) if text and text.isdecimal() else None
 
 
 def chart(request):

@@ -20,7 +20,9 @@ from core.schedules.models import KST, Entry
 
 class EntrySerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True)
+    # No default: DRF leaves a field with a default out of a PATCH answer; a missing unit
+    # gives None by itself.
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
     can_edit = serializers.SerializerMethodField()
 
     class Meta:

@@ -19,6 +19,9 @@ from core.schedules.selectors import can_create, can_edit
 ENTRY_FIELDS = ("title", "starts_at", "ends_at", "all_day", "location", "note", "scope",
                 "is_key")
 MAX_NOTE_CHARS = 5000
+# A work calendar's range. Before 1908 Korean time is local mean time (UTC+08:27:52), whose
+# offset RFC 3339 cannot write: year 784 was accepted and came back as an invalid date-time.
+FIRST_YEAR, LAST_YEAR = 1950, 2100
 
 
 def _clean(fields: dict) -> dict:
@@ -48,6 +51,10 @@ def _time_errors(starts_at: datetime, ends_at: datetime, all_day: bool) -> dict[
         return {"starts_at": _("시간대가 없는 일시는 받을 수 없습니다.")}
     if ends_at <= starts_at:
         return {"ends_at": _("종료 일시는 시작 일시보다 뒤여야 합니다.")}
+    if not (FIRST_YEAR <= starts_at.astimezone(KST).year
+            and ends_at.astimezone(KST).year <= LAST_YEAR):
+        return {"starts_at": _("일정은 %(first)d년부터 %(last)d년 사이로 입력하세요.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}}
     midnight = time(0, 0)
     if all_day and (starts_at.astimezone(KST).time() != midnight
                     or ends_at.astimezone(KST).time() != midnight):

@@ -226,7 +226,7 @@ class TaskViewSet(_PersonMixin, ScopedViewSet):
         unit = params.get("unit", "")
         tasks = selectors.task_list(
             person=self._person(), query=params.get("q", ""), status=params.get("status", ""),
-            unit_id=int(unit) if unit.isdigit() else None,
+            unit_id=int(unit) if unit.isdecimal() else None,
             mine=params.get("mine") in ("1", "true"),
             overdue=params.get("overdue") in ("1", "true"),
             ordering=params.get("sort", "due_date"))
@@ -253,7 +253,7 @@ class TaskViewSet(_PersonMixin, ScopedViewSet):
         return Response(TaskDetailSerializer(self._task(task.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer)
+    @extend_schema(request=ProgressReportSerializer, responses={201: ProgressReportSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         task, person = self._task(pk), self._person()
@@ -313,7 +313,7 @@ class MemoViewSet(_PersonMixin, ScopedViewSet):
         return Response(MemoDetailSerializer(self._memo(memo.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReplyCreateSerializer, responses=ReplySerializer)
+    @extend_schema(request=ReplyCreateSerializer, responses={201: ReplySerializer})
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         memo, person = self._memo(pk), self._person()

@@ -34,7 +34,8 @@ INSTRUCTION_BOXES = [("received", gettext_lazy("받은 지시")), ("issued", get
 
 
 def _int_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses (a 500 from a URL).
+    return int(text) if text and text.isdecimal() else None
 
 
 def _task_or_404(request, pk: int):

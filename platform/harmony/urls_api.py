@@ -18,7 +18,20 @@ class AgencyAuditViewSet(AuditEventViewSet):
     permission_classes = [AgencyAdminOnly]
 
 
-router = DefaultRouter()
+class NumericIdRouter(DefaultRouter):
+    """Objects are addressed by number: /documents/abc/ matches no route and is answered 404,
+    instead of reaching the database as a bad integer (a 500). No ``.json`` suffix routes
+    either; the API speaks JSON only."""
+
+    include_format_suffixes = False
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset = type(viewset.__name__, (viewset,), {"lookup_value_regex": "[0-9]+"})
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = NumericIdRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("people", org_api.PersonViewSet, basename="person")
 router.register("schedules", schedules_api.EntryViewSet, basename="schedule")

@@ -10,3 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+handler400 = "harmony.errors.bad_request"
+handler403 = "harmony.errors.permission_denied"
+handler404 = "harmony.errors.page_not_found"
+handler500 = "harmony.errors.server_error"

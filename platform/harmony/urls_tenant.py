@@ -23,3 +23,8 @@ urlpatterns = [
     path("api/v1/", include("harmony.urls_api")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+handler400 = "harmony.errors.bad_request"
+handler403 = "harmony.errors.permission_denied"
+handler404 = "harmony.errors.page_not_found"
+handler500 = "harmony.errors.server_error"

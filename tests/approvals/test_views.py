@@ -185,6 +185,16 @@ def test_a_box_filters_by_status_and_downloads_as_excel(division_head):
     assert sorted(row[1] for row in rows[1:]) == ["민원 처리 개선 계획", "예산 집행 계획"]
 
 
+def test_an_exported_title_that_looks_like_a_formula_stays_text(division_head):
+    staff = agency_client("alpha", division_head.staff.user)
+    _draft(staff, division_head, title='=HYPERLINK("http://x","y")')
+
+    response = staff.get("/approvals/", {"box": "progress", "format": "xlsx"})
+    title = load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert title.value == '=HYPERLINK("http://x","y")'
+    assert title.data_type == "s" and title.quotePrefix
+
+
 def _approved_by_the_head(people) -> Document:
     _draft(agency_client("alpha", people.staff.user), people, cooperators=[])
     with schema_context("alpha"):

@@ -1,7 +1,10 @@
 """Agency admins and HR officers keep the org chart; everyone reads it."""
 
+import io
+
 import pytest
 from django_tenants.utils import schema_context
+from openpyxl import load_workbook
 
 from core.audit.models import AuditEvent
 from core.org.models import Person, Unit
@@ -96,6 +99,16 @@ def test_people_list_exports_to_xlsx(alpha_people):
         "/org/people/", {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_an_exported_name_that_looks_like_a_formula_stays_text(alpha_people):
+    with schema_context("alpha"):
+        PersonFactory(name='=HYPERLINK("http://x","y")', employee_number="A00001")
+    response = agency_client("alpha", alpha_people.staff.user).get(
+        "/org/people/", {"format": "xlsx", "q": "HYPERLINK"})
+    name = load_workbook(io.BytesIO(response.content)).active["B2"]
+    assert name.value == '=HYPERLINK("http://x","y")'
+    assert name.data_type == "s"
 
 
 def test_the_home_page_shows_agency_unit_and_role_in_korean(alpha_people):

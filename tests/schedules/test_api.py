@@ -71,6 +71,8 @@ def test_staff_may_not_post_to_the_agency_calendar(alpha_people):
     ({"ends_at": "2026-05-04T13:00:00+09:00"}, "ends_at", "종료 일시는 시작 일시보다 뒤여야"),
     ({"title": "   "}, "title", "제목을 입력하세요"),
     ({"all_day": True}, "starts_at", "자정"),
+    ({"starts_at": "0784-05-04T14:00:00Z"}, "starts_at", "1950년부터 2100년 사이"),
+    ({"ends_at": "2101-01-01T00:00:00+09:00"}, "starts_at", "1950년부터 2100년 사이"),
 ])
 def test_bad_input_is_a_400_in_korean_and_writes_nothing(alpha_people, body, field, message):
     response = _client(alpha_people, "staff").post(URL, {
