@@ -1,12 +1,11 @@
-"""The audit trail over the API, read as the page reads it (labels, described changes).
-Who may read it is decided where the route is mounted (agency admins; the audit app knows
-no roles)."""
+"""The audit trail over the API, read as the page reads it (labels, described changes). The
+viewset that serves it, and decides who may (agency admins), is core/portal/audit_api.py:
+the audit app knows no roles."""
 
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from core.audit.display import describe, type_label
 from core.audit.models import AuditEvent
-from core.audit.selectors import audit_events
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -24,12 +23,3 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_changes(self, event) -> list[str]:
         return [str(change) for change in describe(event)]
-
-
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = AuditEventSerializer
-
-    def get_queryset(self):
-        params = self.request.query_params
-        return audit_events(query=params.get("q", "").strip()[:200],
-                            action=params.get("type", "")[:60])

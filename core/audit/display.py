@@ -63,9 +63,11 @@ def _field(model, name: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A reverse relation shares its name with a recorded key (e.g. "reply"): not a label.
+    return field if hasattr(field, "verbose_name") else None
 
 
 def _value(field, value) -> str:

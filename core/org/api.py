@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -14,13 +13,8 @@ from core.accounts.services import token_expires_at, token_rotate
 from core.audit.services import Origin
 from core.org import selectors
 from core.org.models import Person, Unit
-from core.org.selectors import api_token_days, is_agency_admin, person_for_user
+from core.org.selectors import api_token_days, person_for_user
 from core.portal.api import ScopedViewSet
-
-
-class AgencyAdminOnly(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return is_agency_admin(person_for_user(request.user))
 
 
 class UnitSerializer(serializers.ModelSerializer):

@@ -5,17 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
-from core.audit.api import AuditEventViewSet
 from core.org import api as org_api
-from core.org.api import AgencyAdminOnly
+from core.portal.audit_api import AuditEventViewSet
 from core.schedules import api as schedules_api
 from core.work import api as work_api
-
-
-class AgencyAuditViewSet(AuditEventViewSet):
-    """The trail is the agency admins' (the audit app itself knows no roles)."""
-
-    permission_classes = [AgencyAdminOnly]
 
 
 class NumericIdRouter(DefaultRouter):
@@ -39,7 +32,7 @@ router.register("documents", approvals_api.DocumentViewSet, basename="document")
 router.register("tasks", work_api.TaskViewSet, basename="task")
 router.register("memos", work_api.MemoViewSet, basename="memo")
 router.register("instructions", work_api.InstructionViewSet, basename="instruction")
-router.register("audit", AgencyAuditViewSet, basename="audit")
+router.register("audit", AuditEventViewSet, basename="audit")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

@@ -51,6 +51,7 @@ def test_the_people_list_uses_a_bounded_number_of_queries(alpha_people,
         for _ in range(30):
             PersonFactory(unit=alpha_people.staff.unit)
     client = _token_client(alpha_people)
+    client.get("/api/v1/people/")  # the first request also reads the token rule into the cache
     with django_assert_max_num_queries(8):
         client.get("/api/v1/people/")
 

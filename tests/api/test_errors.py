@@ -1,6 +1,7 @@
 """The API answers every error in JSON ({"detail": …}), never with an HTML page."""
 
 import pytest
+from django_tenants.utils import schema_context
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from core.org import api as org_api
@@ -83,8 +84,13 @@ def test_pages_outside_the_api_keep_their_html_error_pages(admin):
 
 
 def test_a_session_that_must_enrol_in_mfa_first_is_refused_in_json(alpha_people):
-    agency_client("alpha", alpha_people.admin.user).post(
-        "/org/settings/", {"privileged_mfa_required": "on"})
-    hr = agency_client("alpha", alpha_people.hr.user)
+    """MFA is required of HR officers by default; this one has not enrolled yet."""
+    from core.org.models import RoleCode
+    from tests.factories import PersonFactory
+
+    with schema_context("alpha"):
+        new_hr = PersonFactory(unit=alpha_people.hr.unit,
+                               roles=[RoleCode.STAFF, RoleCode.HR_OFFICER])
+    hr = agency_client("alpha", new_hr.user)
     assert "OTP" in _json_error(hr.get("/api/v1/me/"), 403)["detail"]
     assert hr.get("/")["Location"] == "/accounts/2fa/totp/activate/"

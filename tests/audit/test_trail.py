@@ -135,3 +135,17 @@ def test_an_approval_records_a_typed_event_for_whom_it_concerns(alpha_people):
     assert approved.payload["waited_seconds"] >= 0 and approved.payload["mark"] == ""
     assert completed.payload["number"].endswith("-1")
     assert completed.person_id == people.staff.pk and completed.audience == [people.staff.pk]
+
+
+def test_a_change_named_like_a_reverse_relation_reads_with_its_own_label(alpha_people):
+    """A memo's "reply" is both a recorded key and a reverse relation of the memo model."""
+    from core.audit.display import describe
+    from core.work import services as work
+
+    people = alpha_people
+    with schema_context("alpha"):
+        memo = work.memo_send(actor=people.staff, recipients=[people.head], title="보고",
+                              body="내용")
+        work.memo_reply(memo=memo, actor=people.head, body="확인했습니다")
+        event = AuditEvent.objects.get(action="work.memo_replied")
+    assert [str(change) for change in describe(event)] == ["회신: 확인했습니다"]

@@ -77,10 +77,12 @@ def _refused_quickly(content: bytes, name: str = "people.xlsx") -> str:
             imports.people_import(name=name, content=content, actor=None)
         return str(refusal.value)
 
-    started = time.perf_counter()
+    # CPU time, not wall time: what the file costs the server, whatever else runs beside it
+    # (CI shares two cores with other work).
+    started = time.process_time()
     reason = refuse()
-    elapsed = time.perf_counter() - started
-    assert elapsed < TIME_LIMIT_S, f"took {elapsed:.2f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < TIME_LIMIT_S, f"took {elapsed:.2f} s of CPU"
     assert _peak_memory(refuse) < MEMORY_LIMIT
     return reason
 
