@@ -65,6 +65,7 @@ test-fast: install
 bench: db
 	$(PY) bench/onboarding.py
 	$(PY) bench/approvals.py
+	$(PY) bench/timeline.py
 
 lint: install
 	$(BIN)/ruff check .
