@@ -71,7 +71,8 @@ RETURNS = 24  # drafted + 24 × (submitted, returned) + submitted = 50 steps
 SEAL_SAMPLE = os.environ.get("BENCH_SEAL_SAMPLE", "50000")
 VERIFY_CHAIN = os.environ.get("BENCH_VERIFY_CHAIN", "") == "1"
 P95_TARGET = 50.0  # ms
-SLOW_QUERY_MS = 10.0  # a query over this gets its whole plan printed
+SLOW_QUERY_MS = 10.0  # a query over this gets its plan printed (the first PLAN_LINES lines)
+PLAN_LINES = 16
 
 # The activity type and the document's status at the time of each history kind, as
 # core/approvals/services.py records them (the final approval is recorded before the
@@ -357,7 +358,7 @@ def page_facts(bench: Bench) -> str:
 
 def explain_slowest(org: Org, sqls: list[str], top: int = 3) -> list[tuple[float, str, str]]:
     """EXPLAIN ANALYZE each SELECT of a request; the ``top`` slowest (ms, plan head, SQL),
-    with the whole plan for one over SLOW_QUERY_MS."""
+    with the head of the plan for one over SLOW_QUERY_MS."""
     from django.db import connection
     from django_tenants.utils import schema_context
 
@@ -376,7 +377,9 @@ def explain_slowest(org: Org, sqls: list[str], top: int = 3) -> list[tuple[float
                        f"{base._scanned(node):,} rows scanned")
             if ms > SLOW_QUERY_MS:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                summary += "\n" + "\n".join("        " + row[0] for row in cursor.fetchall())
+                lines = [row[0] for row in cursor.fetchall()]
+                summary += "".join(f"\n        {line}" for line in lines[:PLAN_LINES])
+                summary += "\n        …" if len(lines) > PLAN_LINES else ""
             found.append((ms, summary, sql))
     return sorted(found, reverse=True)[:top]
 
