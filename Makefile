@@ -88,6 +88,7 @@ bench: db
 	$(PY) bench/approvals.py
 	$(PY) bench/events.py
 	$(PY) bench/live.py
+	$(PY) bench/timeline.py
 
 lint: install
 	$(BIN)/ruff check .

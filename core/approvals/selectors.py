@@ -4,8 +4,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from core.approvals.models import (
@@ -155,6 +165,33 @@ def reads_by_role_only(*, person: Person, document: Document, signers: list[int]
     received = any(r.unit_id == person.unit_id and r.dispatched_at
                    for r in document.recipients.all() if r.unit_id)
     return not (on_line or circulated or received)
+
+
+def visible_document_ids(*, person: Person) -> QuerySet:
+    """The ids of ``visible_documents(person)`` as text (how activity events name their
+    objects), each source read through its own index: a membership test against this set
+    costs what the person is involved in, where ``visible_documents`` tests every document
+    the agency holds (1.4 s for a record of work in a 200,000-document agency)."""
+    if reads_all_documents(person):
+        return _text_ids(Document.objects.exclude(status=DocumentStatus.DRAFT), "pk")
+    signers = signers_for(person)
+    open_turns = ApprovalStep.objects.filter(
+        person__in=signers, status__in=[StepStatus.PENDING, StepStatus.HELD],
+        document__status__in=[DocumentStatus.IN_PROGRESS, DocumentStatus.HELD])
+    sources = [
+        _text_ids(ApprovalStep.objects.filter(person=person), "document_id"),
+        _text_ids(ApprovalStep.objects.filter(acted_by=person), "document_id"),
+        _text_ids(Document.objects.filter(drafter=person), "pk"),
+        _text_ids(DocumentRecipient.objects.filter(unit=person.unit_id,
+                                                   dispatched_at__isnull=False), "document_id"),
+        _text_ids(Circulation.objects.filter(person=person), "document_id"),
+        _text_ids(open_turns, "document_id"),
+    ]
+    return sources[0].union(*sources[1:], all=True)  # a membership test needs no dedup
+
+
+def _text_ids(rows: QuerySet, field: str) -> QuerySet:
+    return rows.order_by().annotate(text_id=Cast(field, CharField())).values("text_id")
 
 
 def unit_inbox(*, person: Person) -> QuerySet[Document]:

@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals.selectors import open_turns, turns_waiting_by_person, visible_documents
+from core.approvals.selectors import (
+    open_turns,
+    turns_waiting_by_person,
+    visible_document_ids,
+    visible_documents,
+)
 from core.audit.events import EventType, Visibility, event_label
 from core.audit.models import ActivityEvent
 from core.org.models import Person, Unit
@@ -37,18 +42,22 @@ FINISHING = [EventType.DOCUMENT_APPROVED, EventType.DOCUMENT_RETURNED,
 
 @dataclass(frozen=True)
 class ObjectKind:
-    """One object type the timeline shows, with the one helper that says who reads it."""
+    """One object type the timeline shows, with the one helper that says who reads it
+    (and, where that helper filters a large table, the same answer as a set of ids)."""
 
     model_label: str
     name: str
     readable: Callable[[Person], QuerySet]
     url_name: str
+    ids: Callable[[Person], QuerySet] | None = None
 
     def url(self, pk) -> str:
         return reverse(self.url_name, args=[pk])
 
     def readable_ids(self, viewer: Person) -> QuerySet:
         """The ids the viewer may read, as text (activity events name objects by text id)."""
+        if self.ids is not None:
+            return self.ids(viewer)
         return (self.readable(viewer).order_by().annotate(text_id=Cast("pk", CharField()))
                 .values("text_id"))
 
@@ -56,7 +65,8 @@ class ObjectKind:
 KINDS = {
     "document": ObjectKind("approvals.document", _("문서"),
                            lambda person: visible_documents(person=person),
-                           "approvals:document"),
+                           "approvals:document",
+                           lambda person: visible_document_ids(person=person)),
     "task": ObjectKind("work.task", _("과제"), visible_tasks,
                        "work:task"),
     "memo": ObjectKind("work.memo", _("메모보고"), visible_memos,
@@ -169,16 +179,23 @@ def _turns(turns: dict, person: Person, now: datetime) -> dict:
 
 def _finished_by_person(ids: list[int], now: datetime) -> dict[int, dict]:
     today = timezone.localtime(now).date()
-    month_start = today.replace(day=1)
-    week_start = today - timedelta(days=today.weekday())
-    since = min(month_start, week_start)
+    month_start = _day_start(today.replace(day=1))
+    week_start = _day_start(today - timedelta(days=today.weekday()))
+    # Bounds as instants, not ``occurred_at__date``: the (actor, occurred_at) index then
+    # reads only this month's moves instead of each member's whole history.
     rows = (ActivityEvent.objects
-            .filter(actor_person_id__in=ids, type__in=FINISHING, occurred_at__date__gte=since)
+            .filter(actor_person_id__in=ids, type__in=FINISHING,
+                    occurred_at__gte=min(month_start, week_start))
             .values("actor_person_id")
-            .annotate(week=Count("id", filter=Q(occurred_at__date__gte=week_start)),
-                      month=Count("id", filter=Q(occurred_at__date__gte=month_start))))
+            .annotate(week=Count("id", filter=Q(occurred_at__gte=week_start)),
+                      month=Count("id", filter=Q(occurred_at__gte=month_start))))
     return {row["actor_person_id"]: {"done_week": row["week"], "done_month": row["month"]}
             for row in rows}
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of ``day`` in the agency's time zone."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 # --- a person's record of work -----------------------------------------------------------

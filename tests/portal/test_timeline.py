@@ -1,15 +1,19 @@
 """The transparency views: who handled what, how and how long it waited — each person sees
 what they may read, and unit heads see their unit's flow."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.approvals import services as approvals
+from core.audit.models import ActivityEvent
 from core.audit.services import Origin
 from core.policies.models import Policy, PolicyKind
+from core.portal import timeline
+from core.portal.timeline import FINISHING
 from core.schedules.services import feed_token_rotate
 from core.work import services as work
 from tests.conftest import agency_client
@@ -104,6 +108,30 @@ def test_the_unit_flow_reads_a_constant_number_of_queries(alpha_people):
             make_document(people, drafter=member, approver=people.head, title=f"문서{n}")
             make_task(people, owner=member, title=f"과제{n}")
     assert queries() == few
+
+
+def test_the_unit_flow_counts_what_was_finished_this_week_and_month_in_local_days(
+        alpha_people):
+    people = alpha_people
+    document = make_document(people)
+    with schema_context("alpha"):
+        approvals.step_approve(document=document, actor=people.head)  # approved, completed
+        moments = [timezone.localtime(at) for at in ActivityEvent.objects.filter(
+            actor_person_id=people.head.pk, type__in=FINISHING).values_list("occurred_at",
+                                                                              flat=True)]
+        assert len(moments) == 2
+        day = moments[0].date()
+        # Each day for six weeks, just after and just before local midnight.
+        for offset in range(42):
+            for clock in (time(0, 0, 1), time(23, 59, 59)):
+                now = timezone.make_aware(datetime.combine(day + timedelta(days=offset), clock))
+                today = now.date()
+                week_start = today - timedelta(days=today.weekday())
+                row = next(row for row in timeline.unit_flow(unit=people.head.unit, now=now)
+                           if row.person == people.head)
+                assert row.done_week == sum(at.date() >= week_start for at in moments), now
+                assert row.done_month == sum(at.date() >= today.replace(day=1)
+                                             for at in moments), now
 
 
 def test_a_colleague_sees_only_the_moves_on_what_they_may_read(alpha_people):
