@@ -1,8 +1,8 @@
 """The API answers every error in JSON ({"detail": …}), never with an HTML page."""
 
 import pytest
-from django_tenants.utils import schema_context
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_tenants.utils import schema_context
 
 from core.org import api as org_api
 from tests.conftest import agency_client
