@@ -661,11 +661,14 @@ def main() -> int:
     from django.conf import settings
 
     settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    owner = settings.DATABASES["owner"]
+    # The bench creates, fills, vacuums and drops its database: it runs as the owner role.
+    settings_dict.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
     original_name = settings_dict["NAME"]
     maintenance = maintenance_database(original_name, BENCH_DB)
     recreate_database(settings_dict, maintenance, BENCH_DB)
     # Before any connection exists: every Django connection goes to the bench database.
-    settings_dict["NAME"] = BENCH_DB
+    settings_dict["NAME"] = owner["NAME"] = BENCH_DB
     started = time.perf_counter()
     try:
         return run(original_name)

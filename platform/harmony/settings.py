@@ -1,12 +1,13 @@
 """Django settings for Harmony, read from the environment (see README "Configuration")."""
 
+from copy import deepcopy
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from harmony.embedded_db import embedded_database_settings
-from harmony.env import env_bool, env_int, env_list, env_secret, env_str, mandatory
+from harmony.env import env_bool, env_int, env_list, env_secret, env_str, mandatory, stored_secret
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FRONTEND_DIR = REPO_ROOT / "frontend"
@@ -83,7 +84,6 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "harmony.urls_public"
 ROOT_URLCONF = "harmony.urls_tenant"
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "harmony.health.HealthMiddleware",
@@ -125,15 +125,33 @@ WSGI_APPLICATION = "harmony.wsgi.application"
 ASGI_APPLICATION = "harmony.asgi.application"
 
 # --- Database -----------------------------------------------------------------------------
+# Two roles (tenants/db_roles.py). The owner (the URL's user, or the embedded server's
+# superuser) owns the tables and runs migrations; requests and jobs connect as the application
+# role, which owns nothing and may only read and append to the audit trail.
 _DATABASE_URL = env_secret("DATABASE_URL")
 if PRODUCTION:
     mandatory("DATABASE_URL", _DATABASE_URL)  # the embedded server is for development only
 if _DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL, conn_max_age=60)}
+    _OWNER = dj_database_url.parse(_DATABASE_URL, conn_max_age=60)
 else:
-    DATABASES = {"default": embedded_database_settings(DATA_DIR)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("HARMONY_TEST_DATABASE") or None
+    _OWNER = embedded_database_settings(DATA_DIR)
+_OWNER["ENGINE"] = "django_tenants.postgresql_backend"
+HARMONY_DB_APP_USER = env_str("HARMONY_DB_APP_USER", "harmony_app")
+HARMONY_DB_APP_PASSWORD = env_secret("HARMONY_DB_APP_PASSWORD")
+if PRODUCTION:
+    mandatory("HARMONY_DB_APP_PASSWORD", HARMONY_DB_APP_PASSWORD)
+else:
+    HARMONY_DB_APP_PASSWORD = HARMONY_DB_APP_PASSWORD or stored_secret(
+        DATA_DIR / "db-app-password")
+DATABASES = {
+    "default": {**deepcopy(_OWNER), "USER": HARMONY_DB_APP_USER,
+                "PASSWORD": HARMONY_DB_APP_PASSWORD,
+                "TEST": {"NAME": env_str("HARMONY_TEST_DATABASE") or None}},
+    # In tests the owner shares the test database (tests/conftest.py creates it as the owner).
+    "owner": {**deepcopy(_OWNER), "TEST": {"MIRROR": "default"}},
+}
+TENANT_SYNC_ROUTER = "tenants.routers.AgencySyncRouter"
+DATABASE_ROUTERS = [TENANT_SYNC_ROUTER]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
