@@ -10,6 +10,6 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from tenants import checks, db_roles  # noqa: F401  (checks registers system checks)
 
-        pre_migrate.connect(db_roles.refuse_migrating_as_app_role, sender=self)
+        pre_migrate.connect(db_roles.before_migrate, sender=self)
         post_migrate.connect(db_roles.after_migrate, sender=self)
         connection_created.connect(db_roles.refuse_privileged_app_role)

@@ -23,8 +23,8 @@ from psycopg import sql
 
 OWNER_DB_ALIAS = "owner"  # as named in settings.DATABASES
 
-# The template's migration records identify its state (schema_clone._fingerprint); the clone
-# function refuses to replay a script read from another state.
+# The template changes only by migrations, so its migration records identify its state; the
+# clone function refuses to replay a script read from another state.
 _FINGERPRINT = ("SELECT count(*)::text || '|' || coalesce(extract(epoch FROM max(applied))::text,"
                 " '') FROM {}.django_migrations")
 _CLONE_FUNCTION = """
@@ -105,13 +105,19 @@ def clone_function_create(*, template: str, script: str, using: str) -> None:
             app_role_name=sql.Identifier(app_role).as_string()))
 
 
-def refuse_migrating_as_app_role(sender, using: str, **kwargs) -> None:
-    """pre_migrate: migrations run as the owner (``--database owner``); the application role
-    could not change the tables anyway, and would fail half-way with a cryptic error."""
-    if connections[using].settings_dict["USER"] == settings.HARMONY_DB_APP_USER:
+_roles_ensured: set[tuple[str, str]] = set()
+
+
+def before_migrate(sender, using: str, **kwargs) -> None:
+    """pre_migrate: refuse the application role (it could not change the tables, and would
+    fail half-way with a cryptic error), and make sure it exists; once per database."""
+    settings_dict = connections[using].settings_dict
+    if settings_dict["USER"] == settings.HARMONY_DB_APP_USER:
         raise CommandError("마이그레이션은 소유자 역할로 실행합니다: --database owner "
                            "(migrations run as the owner role).")
-    app_role_ensure(using)
+    if (using, settings_dict["NAME"]) not in _roles_ensured:
+        app_role_ensure(using)
+        _roles_ensured.add((using, settings_dict["NAME"]))
 
 
 def after_migrate(sender, using: str, **kwargs) -> None:
