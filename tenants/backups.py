@@ -386,11 +386,9 @@ def _load(reader: archive.Reader, schema: str, manifest: dict, progress: Progres
                 while chunk := source.read(archive.CHUNK):
                     copy.write(chunk)
         _restore_sequences(cursor, schema, manifest["sequences"])
-        # Check every foreign key of the loaded rows now (and let the seal triggers pass
-        # over the already sealed audit rows), so verification sees a consistent schema and
-        # a forward migration finds no pending checks on the tables it alters.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Check every foreign key of the loaded rows now, so verification sees a consistent
+        # schema and a forward migration finds no pending checks on the tables it alters.
+        _check_foreign_keys(cursor, schema)
 
 
 def _empty(cursor, schema: str, tables: dict[str, list[str]]) -> None:
@@ -411,11 +409,25 @@ def _empty(cursor, schema: str, tables: dict[str, list[str]]) -> None:
     others = [sql.Identifier(schema, table) for table in tables if table not in guarded]
     if others:
         # Migrations just wrote rows (content types, permissions) whose deferred foreign-key
-        # checks are pending, and PostgreSQL truncates no table with pending checks: run
-        # them now, then defer again so the tables below load in any order.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # checks are pending, and PostgreSQL truncates no table with pending checks.
+        _check_foreign_keys(cursor, schema)
         cursor.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(others)))
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _check_foreign_keys(cursor, schema: str) -> None:
+    """Run the schema's pending (deferred) foreign-key checks now, then defer them again.
+    Named one by one rather than ALL: that would also seal the transaction's pending audit
+    rows early and hold their chain's lock until the restore commits."""
+    cursor.execute("""
+        SELECT DISTINCT conname FROM pg_constraint
+        WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)
+          AND contype = 'f' AND condeferrable""", [schema])
+    found = [sql.Identifier(schema, name) for (name,) in cursor.fetchall()]
+    if not found:
+        return
+    names = sql.SQL(", ").join(found)
+    cursor.execute(sql.SQL("SET CONSTRAINTS {} IMMEDIATE").format(names))
+    cursor.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(names))
 
 
 def _restore_sequences(cursor, schema: str, archived: dict[str, int]) -> None:
@@ -480,3 +492,11 @@ def _swap_media(staging: Path, schema: str) -> None:
     staging.rename(final)
     if replaced is not None:
         shutil.rmtree(replaced, ignore_errors=True)
+
+
+def agency_backup_download_record(*, agency: Agency, backup: Backup, actor,
+                                  origin: Origin = COMMAND_ORIGIN) -> None:
+    """A whole agency leaves in one file: the console's trail says who took which."""
+    with transaction.atomic():
+        event_record(EventType.AGENCY_BACKUP_DOWNLOADED, actor=actor, subject=agency,
+                     origin=origin, changes={"file": backup.name})

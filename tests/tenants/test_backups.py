@@ -7,6 +7,7 @@ subdomains unique to the run."""
 
 import io
 import json
+import secrets
 import shutil
 import tarfile
 from pathlib import Path
@@ -22,11 +23,13 @@ from psycopg import sql
 from core.approvals import services as approvals
 from core.audit.chain import chain_verify
 from core.audit.models import AuditEvent
+from core.jobs.models import Job, JobStatus
 from core.work import services as work
 from core.work.models import Task
 from tenants.backups import agency_export, agency_restore
 from tenants.models import Agency, AgencyStatus, Domain
 from tests.committed import committed, committed_agency, db  # noqa: F401  (fixtures)
+from tests.conftest import console_client
 
 PDF = b"%PDF-1.7 plan \x00\x01\x02" * 100
 
@@ -288,3 +291,71 @@ def test_the_commands_export_and_restore(committed, settings, tmp_path, capsys):
     call_command("agency_restore", str(out), subdomain="drill-cli-x1", code="6999005")
     assert "restored" in capsys.readouterr().out
     assert Agency.objects.get(code="6999005").schema_name == "drill_cli_x1"
+
+
+@pytest.fixture
+def staff(db):  # noqa: F811
+    """Central staff with MFA, under an address unique to the run (this module commits)."""
+    from core.accounts.mfa import totp_enrol
+    from tests.factories import TOTP_SECRET, UserFactory
+
+    user = UserFactory(email=f"ops-{secrets.token_hex(4)}@harmony.test", is_staff=True)
+    totp_enrol(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def console_jobs(db):  # noqa: F811
+    """The console's jobs this module starts are committed: drop them (and their queue
+    entries) afterwards, since other tests expect the public job table to start empty."""
+    from django_tasks_db.models import DBTaskResult
+
+    yield
+    ids = [str(pk) for pk in Job.objects.filter(params__has_key="agency_id")
+           .values_list("pk", flat=True)]
+    DBTaskResult.objects.filter(args_kwargs__args__1__in=ids).delete()
+    Job.objects.filter(pk__in=ids).delete()
+
+
+def test_restore_over_a_suspended_agency_from_the_console_after_confirmation(
+    committed, staff, run_jobs, console_jobs  # noqa: F811
+):
+    agency = committed.agency
+    subdomain = Domain.objects.get(tenant=agency).domain.split(".")[0]
+    with schema_context(agency.schema_name):
+        work.task_create(actor=committed.staff, owner=committed.staff, title="백업 전 과제")
+    backup = agency_export(agency=agency, actor=staff)
+    with schema_context(agency.schema_name):
+        work.task_create(actor=committed.staff, owner=committed.staff, title="백업 뒤 과제")
+    client = console_client(staff)
+    page = f"/agencies/{agency.pk}/"
+    url = f"{page}backups/{backup.name}/restore/"
+
+    assert "이 백업으로 복원" not in client.get(page).content.decode()  # active
+    refused = client.post(url, {"confirm": subdomain})
+    assert refused.status_code == 400 and "먼저 이용을 정지하세요" in refused.content.decode()
+
+    # Suspended directly: the console's own suspension would leave a committed public
+    # audit row that the suspension tests count.
+    Agency.objects.filter(pk=agency.pk).update(status=AgencyStatus.SUSPENDED)
+    assert "이 백업으로 복원" in client.get(page).content.decode()
+    confirm = client.get(url).content.decode()
+    assert subdomain in confirm and "복원하기" in confirm
+    wrong = client.post(url, {"confirm": "beta"})
+    assert wrong.status_code == 400
+    assert not Job.objects.filter(params__agency_id=agency.pk).exists()
+
+    started = client.post(url, {"confirm": subdomain})
+    job = Job.objects.get(params__agency_id=agency.pk)
+    assert started.url == f"/jobs/{job.pk}/"
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    with schema_context(agency.schema_name):
+        titles = set(Task.objects.values_list("title", flat=True))
+    assert "백업 전 과제" in titles and "백업 뒤 과제" not in titles
+    assert AuditEvent.objects.filter(action="agency.restored", target_id=str(agency.pk),
+                                     actor_id=staff.pk).exists()
+    agency.refresh_from_db()
+    assert agency.is_suspended
+    assert job.title in client.get(page).content.decode()
