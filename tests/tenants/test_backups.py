@@ -35,9 +35,8 @@ PDF = b"%PDF-1.7 plan \x00\x01\x02" * 100
 
 
 @pytest.fixture(autouse=True)
-def _folders(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.HARMONY_BACKUP_DIR = tmp_path / "backups"
+def _folders(backup_folders):
+    """Uploads and archives in this test's own folders (tests/tenants/conftest.py)."""
 
 
 def _with_work(people):

@@ -22,12 +22,6 @@ def test_the_search_finds_an_agency_by_its_subdomain_name_or_code(central_user):
     assert "행정자치부" in client.get("/", {"q": "mogaha"}).content.decode()
 
 
-@pytest.fixture
-def _folders(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.HARMONY_BACKUP_DIR = tmp_path / "backups"
-
-
 def test_an_agency_has_a_page_of_its_own_linked_from_the_list(central_user, alpha_people):
     agency = alpha_people.agency
     agency_refresh_people_count(schema_name=agency.schema_name)
@@ -54,7 +48,7 @@ def test_only_central_staff_reach_an_agency_page_or_its_backups(alpha, db):
     assert client.get(f"/agencies/{alpha.pk}/backups/x.tar.gz").status_code == 403
 
 
-@pytest.mark.usefixtures("_folders")
+@pytest.mark.usefixtures("backup_folders")
 def test_central_staff_back_up_an_agency_as_a_job_and_download_it(
     central_user, alpha_people, run_jobs, django_capture_on_commit_callbacks
 ):
@@ -87,7 +81,7 @@ def test_central_staff_back_up_an_agency_as_a_job_and_download_it(
     assert client.get(f"/agencies/{agency.pk}/backups/other.tar.gz").status_code == 404
 
 
-@pytest.mark.usefixtures("_folders")
+@pytest.mark.usefixtures("backup_folders")
 def test_a_backup_reports_its_progress_table_by_table(alpha):
     calls = []
     agency_export(agency=alpha, actor=None,
