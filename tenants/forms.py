@@ -68,6 +68,23 @@ def agency_kind_code(text: str) -> str:
     return text
 
 
+def check_new_subdomain(subdomain: str) -> None:
+    """Refuse a subdomain that is malformed, reserved or already an agency's (onboarding,
+    and restoring a backup as a new agency)."""
+    if not SUBDOMAIN_PATTERN.match(subdomain):
+        raise forms.ValidationError(
+            _("하위 도메인은 영문 소문자로 시작하고 영문 소문자·숫자·하이픈만 쓸 수 있습니다 "
+              "(2~30자).")
+        )
+    if subdomain in RESERVED_SUBDOMAINS or subdomain.startswith("pg"):
+        raise forms.ValidationError(_("'%(name)s'은(는) 예약된 이름이라 쓸 수 없습니다."),
+                                    params={"name": subdomain})
+    host = f"{subdomain}.{settings.BASE_DOMAIN}"
+    taken = Agency.objects.filter(schema_name=schema_name_for(subdomain)).exists()
+    if taken or Domain.objects.filter(domain=host).exists():
+        raise forms.ValidationError(_("이미 사용 중인 하위 도메인입니다."))
+
+
 class AgencyOnboardingForm(forms.Form):
     name_ko = forms.CharField(label=_("기관명 (한글)"), max_length=_max_length(Agency, "name_ko"))
     name_en = forms.CharField(label=_("기관명 (영문)"), max_length=_max_length(Agency, "name_en"))
@@ -88,18 +105,7 @@ class AgencyOnboardingForm(forms.Form):
 
     def clean_subdomain(self) -> str:
         subdomain = self.cleaned_data["subdomain"].strip().lower()
-        if not SUBDOMAIN_PATTERN.match(subdomain):
-            raise forms.ValidationError(
-                _("하위 도메인은 영문 소문자로 시작하고 영문 소문자·숫자·하이픈만 쓸 수 있습니다 "
-                  "(2~30자).")
-            )
-        if subdomain in RESERVED_SUBDOMAINS or subdomain.startswith("pg"):
-            raise forms.ValidationError(_("'%(name)s'은(는) 예약된 이름이라 쓸 수 없습니다."),
-                                        params={"name": subdomain})
-        host = f"{subdomain}.{settings.BASE_DOMAIN}"
-        taken = Agency.objects.filter(schema_name=schema_name_for(subdomain)).exists()
-        if taken or Domain.objects.filter(domain=host).exists():
-            raise forms.ValidationError(_("이미 사용 중인 하위 도메인입니다."))
+        check_new_subdomain(subdomain)
         return subdomain
 
     def clean_code(self) -> str:

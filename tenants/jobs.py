@@ -13,8 +13,10 @@ from django.utils.translation import ngettext
 from core.audit.services import COMMAND_ORIGIN, Origin
 from core.jobs.models import Job
 from core.jobs.runner import JobFailed, Progress, console_task, job_start
+from tenants.backups import Backup, agency_export, agency_restore
 from tenants.forms import schema_name_for
 from tenants.models import Agency
+from tenants.selectors import agency_backup
 from tenants.services import Onboarding, agency_onboard
 
 
@@ -32,7 +34,7 @@ def agency_wave_job(job: Job, progress: Progress) -> dict:
     """Onboard each agency of the wave in turn; an agency already made by an earlier attempt
     of this job is left as it is."""
     rows = job.params["rows"]
-    origin = Origin(ip_address=job.origin_ip, request_id=job.origin_request_id)
+    origin = _origin(job)
     made = []
     for done, row in enumerate(rows, start=1):
         agency = _onboard_once(Onboarding(**row), actor=job.started_by, origin=origin,
@@ -56,3 +58,58 @@ def _onboard_once(onboarding: Onboarding, *, actor, origin: Origin, made: list[s
                 "name": onboarding.name_ko, "reason": " ".join(error.messages)},
             result={"summary": _("앞의 %(n)d개 기관은 등록되었습니다.") % {"n": len(made)},
                     "items": made}) from error
+
+
+def agency_export_start(*, agency: Agency, actor, origin: Origin = COMMAND_ORIGIN) -> Job:
+    """Queue a backup of the agency (one at a time per agency: a second click joins it)."""
+    return job_start(
+        job_task=agency_export_job, actor=actor, origin=origin,
+        key=f"agency.backup:{agency.pk}", title=_("%(name)s 백업") % {"name": agency.name_ko},
+        params={"agency_id": agency.pk,
+                "return_url": reverse("console:agency", kwargs={"pk": agency.pk})})
+
+
+@console_task()
+def agency_export_job(job: Job, progress: Progress) -> dict:
+    agency = Agency.objects.get(pk=job.params["agency_id"])
+    try:
+        backup = agency_export(agency=agency, actor=job.started_by, origin=_origin(job),
+                               progress=progress)
+    except ValidationError as error:
+        raise JobFailed(" ".join(error.messages)) from error
+    return {"summary": _("백업을 만들었습니다: %(name)s") % {"name": backup.name},
+            "items": [_("표 %(tables)d개, 행 %(rows)d개, 파일 %(files)d개") % {
+                "tables": len(backup.manifest["tables"]), "rows": backup.rows,
+                "files": backup.media_files}]}
+
+
+def agency_restore_start(*, agency: Agency, backup: Backup, actor,
+                         origin: Origin = COMMAND_ORIGIN) -> Job:
+    """Queue the restore of one of the agency's backups over it (it must be suspended, which
+    the restore checks again when it runs). Shares the backup's key: never both at once."""
+    return job_start(
+        job_task=agency_restore_job, actor=actor, origin=origin,
+        key=f"agency.backup:{agency.pk}",
+        title=_("%(name)s 복원: %(backup)s") % {"name": agency.name_ko, "backup": backup.name},
+        params={"agency_id": agency.pk, "backup": backup.name,
+                "return_url": reverse("console:agency", kwargs={"pk": agency.pk})})
+
+
+@console_task()
+def agency_restore_job(job: Job, progress: Progress) -> dict:
+    agency = Agency.objects.get(pk=job.params["agency_id"])
+    name = job.params["backup"]
+    backup = agency_backup(agency, name)
+    if backup is None:
+        raise JobFailed(_("백업 파일을 찾을 수 없습니다: %(name)s") % {"name": name})
+    try:
+        agency_restore(source=backup.path, actor=job.started_by, origin=_origin(job),
+                       over=agency, progress=progress)
+    except ValidationError as error:
+        raise JobFailed(" ".join(error.messages)) from error
+    return {"summary": _("%(name)s을(를) 백업 %(backup)s(으)로 복원했습니다. 확인한 뒤 이용을 "
+                         "재개하세요.") % {"name": agency.name_ko, "backup": backup.name}}
+
+
+def _origin(job: Job) -> Origin:
+    return Origin(ip_address=job.origin_ip, request_id=job.origin_request_id)

@@ -3,8 +3,9 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.audit import views as audit_views
 from core.audit.services import Origin
 from core.org.exports import csv_download
-from tenants import selectors, services
+from tenants import backups, selectors, services
 from tenants.forms import (
     AGENCY_KIND_CHOICES,
     WAVE_TEMPLATE,
@@ -20,7 +21,7 @@ from tenants.forms import (
     WaveUploadForm,
     parse_wave,
 )
-from tenants.jobs import agency_wave_start
+from tenants.jobs import agency_export_start, agency_restore_start, agency_wave_start
 from tenants.models import Agency, AgencyKind, AgencyStatus
 
 
@@ -95,7 +96,77 @@ def set_status(request, pk: int):
                                    origin=Origin.from_request(request))
         messages.success(request, _("%(name)s의 상태를 '%(status)s'(으)로 바꿨습니다.") % {
             "name": agency.name_ko, "status": AgencyStatus(status).label})
+    if request.POST.get("back") == "agency":
+        return redirect("console:agency", pk=agency.pk)
     return redirect("console:agencies")
+
+
+def _agency_or_404(pk: int) -> Agency:
+    agency = selectors.agency_for_console(pk)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def _backup_or_404(agency: Agency, name: str) -> backups.Backup:
+    backup = selectors.agency_backup(agency, name)
+    if backup is None:
+        raise Http404
+    return backup
+
+
+@central_staff_only
+def agency(request, pk: int):
+    agency = _agency_or_404(pk)
+    return render(request, "tenants/agency.html", {
+        "agency": agency, "backups": selectors.agency_backups(agency),
+        "jobs": selectors.agency_jobs(agency),
+    })
+
+
+@central_staff_only
+@require_POST
+def backup_start(request, pk: int):
+    job = agency_export_start(agency=_agency_or_404(pk), actor=request.user,
+                              origin=Origin.from_request(request))
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@central_staff_only
+def backup_download(request, pk: int, name: str):
+    agency = _agency_or_404(pk)
+    backup = _backup_or_404(agency, name)
+    backups.agency_backup_download_record(agency=agency, backup=backup, actor=request.user,
+                                          origin=Origin.from_request(request))
+    return FileResponse(backup.path.open("rb"), as_attachment=True, filename=backup.name,
+                        content_type="application/gzip")
+
+
+@central_staff_only
+@require_http_methods(["GET", "POST"])
+def backup_restore(request, pk: int, name: str):
+    """Restore over the (suspended) agency, after the person types its subdomain."""
+    agency = _agency_or_404(pk)
+    backup = _backup_or_404(agency, name)
+    subdomain = agency.get_primary_domain().domain.split(".", 1)[0]
+    error = None
+    if request.method == "POST":
+        if not agency.is_suspended:
+            error = _("운영 중인 기관에는 복원할 수 없습니다. 먼저 이용을 정지하세요.")
+        elif request.POST.get("confirm", "").strip().lower() != subdomain:
+            error = _("확인을 위해 이 기관의 하위 도메인(%(subdomain)s)을 그대로 입력하세요.") % {
+                "subdomain": subdomain}
+        else:
+            try:
+                job = agency_restore_start(agency=agency, backup=backup, actor=request.user,
+                                           origin=Origin.from_request(request))
+            except ValidationError as failure:
+                error = " ".join(failure.messages)
+            else:
+                return redirect("jobs:detail", pk=job.pk)
+    return render(request, "tenants/restore.html", {
+        "agency": agency, "backup": backup, "subdomain": subdomain, "error": error,
+    }, status=400 if error else 200)
 
 
 @central_staff_only

@@ -54,6 +54,9 @@ class EventType(models.TextChoices):
     AGENCY_ONBOARDED = "agency.onboarded", _("기관 개설")
     AGENCY_ACTIVATED = "agency.active", _("기관 이용 재개")
     AGENCY_SUSPENDED = "agency.suspended", _("기관 이용 정지")
+    AGENCY_EXPORTED = "agency.exported", _("기관 백업")
+    AGENCY_RESTORED = "agency.restored", _("기관 복원")
+    AGENCY_BACKUP_DOWNLOADED = "agency.backup_downloaded", _("기관 백업 내려받기")
 
     PERSON_CREATED = "org.person_created", _("직원 등록")
     PERSON_UPDATED = "org.person_updated", _("직원 정보 변경")
@@ -138,6 +141,9 @@ SPECS: dict[EventType, Spec] = {
     EventType.AGENCY_ONBOARDED: _ADMIN,
     EventType.AGENCY_ACTIVATED: _ADMIN,
     EventType.AGENCY_SUSPENDED: _ADMIN,
+    EventType.AGENCY_EXPORTED: _ADMIN,
+    EventType.AGENCY_RESTORED: _ADMIN,
+    EventType.AGENCY_BACKUP_DOWNLOADED: _ADMIN,
     EventType.PERSON_CREATED: Spec(Visibility.READERS),
     EventType.PERSON_UPDATED: _ADMIN,
     EventType.ROLES_CHANGED: _ADMIN,
@@ -223,6 +229,9 @@ CHANGE_LABELS = {
     "api_tokens_revoked": _("폐기한 API 토큰"),
     "type": _("종류"),
     "reauthentication": _("재인증"),
+    "subdomain": _("하위 도메인"),
+    "audit_head": _("감사 기록 사슬의 마지막 순번"),
+    "over": _("정지된 기관 위에 복원"),
 }
 
 

@@ -312,7 +312,7 @@ class _PartScan:
         if self.rows > self.line_limit + XLSX_MAX_ROW_ELEMENTS_MARGIN:
             raise _too_many_rows(self.max_rows)
         number = attrs.get("r", "")
-        self.row = int(number) if number.isdigit() else self.row + 1
+        self.row = int(number) if number.isascii() and number.isdigit() else self.row + 1
         self.cells = 0
 
     def _cell(self, attrs: dict) -> None:

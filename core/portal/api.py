@@ -57,7 +57,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         """The object with primary key ``pk`` among the scoped ones (``queryset``, when given,
         must be narrowed from ``get_queryset()``), else 404 as if it did not exist."""
         queryset = self.get_queryset() if queryset is None else queryset
-        if not str(pk).isdigit():
+        if not (str(pk).isascii() and str(pk).isdigit()) or len(str(pk)) > 18:
             raise NotFound
         found = queryset.filter(pk=int(pk)).first()
         if found is None:

@@ -18,7 +18,7 @@ REPLAY_WINDOW = timedelta(hours=24)
 
 def _last_event_id(request) -> int:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or "0"
-    return int(raw) if raw.isdigit() and len(raw) < 18 else 0
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else 0
 
 
 def _who(request) -> tuple[str, int] | None:
@@ -31,6 +31,13 @@ def _who(request) -> tuple[str, int] | None:
             person = current_person(request) if request.user.is_authenticated else None
         return (schema, person.pk) if person is not None and person.is_active else None
     finally:
+        _release_connection()
+
+
+def _release_connection() -> None:
+    """Give the thread's connection back to the pool; not inside a transaction someone else
+    holds open (the tests' own), where closing would break the caller's next query."""
+    if not connection.in_atomic_block:
         connection.close()
 
 
@@ -53,7 +60,7 @@ async def live(request):
             # The last database work of the request (the stream calls this once the response
             # is under way): the request's thread would otherwise keep its connection open
             # until the browser leaves — one connection per open stream.
-            connection.close()
+            _release_connection()
 
     response = StreamingHttpResponse(stream(schema, person_id, replay),
                                      content_type="text/event-stream; charset=utf-8")

@@ -33,7 +33,7 @@ def unit_flow(request):
 
 def _unit(request, viewer: Person | None) -> Unit | None:
     raw = request.GET.get("unit", "")
-    if raw.isdigit() and len(raw) < 12:
+    if raw.isascii() and raw.isdigit() and len(raw) < 12:  # "²" is a digit to isdigit()
         return Unit.objects.filter(pk=int(raw)).first()
     return viewer.unit if viewer else None
 

@@ -317,6 +317,9 @@ STORAGES = {
         else "harmony.staticfiles.HarmonyStaticFilesStorage"
     },
 }
+# Agency backups (harmony agency-export, the console's 백업 만들기): one archive per backup
+# under <dir>/<agency schema>/, downloadable by central staff only.
+HARMONY_BACKUP_DIR = Path(env_str("HARMONY_BACKUP_DIR", str(DATA_DIR / "backups")))
 HARMONY_MAX_ATTACHMENT_BYTES = env_int("HARMONY_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # Uploads (people import files) above this size are refused before parsing.
 HARMONY_MAX_UPLOAD_BYTES = env_int("HARMONY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
