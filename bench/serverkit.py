@@ -76,6 +76,17 @@ def load_average() -> str:
     return f"load average {one:.2f} (1 min) / {five:.2f} (5 min) on {os.cpu_count()} CPUs"
 
 
+def histogram_percentile(histogram: dict, q: float) -> float:
+    """Quantile ``q`` of Locust's response-time histogram ({rounded ms: count})."""
+    points = sorted((float(ms), count) for ms, count in histogram.items())
+    total, seen = sum(count for _ms, count in points), 0
+    for ms, count in points:
+        seen += count
+        if seen >= q * total:
+            return ms
+    return points[-1][0] if points else 0.0
+
+
 # --- the database -------------------------------------------------------------------------
 
 @contextmanager
@@ -308,6 +319,16 @@ def wait_until_ready(port: int, master: subprocess.Popen) -> None:
     raise RuntimeError("the server did not answer /readyz in time")
 
 
+def warm_up(port: int, paths: list[str], host: str, session: str) -> None:
+    """A few requests per page, so each worker has compiled its templates and filled its
+    pool and host cache before anything is measured (the first page takes seconds)."""
+    for path in paths * 6:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                         headers={"Host": host, "Cookie": f"sessionid={session}"})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            reply.read()
+
+
 def worker_pids(master_pid: int) -> list[int]:
     """The uvicorn worker processes (the master's children that serve requests)."""
     import psutil
@@ -316,6 +337,14 @@ def worker_pids(master_pid: int) -> list[int]:
         children = psutil.Process(master_pid).children()
     except psutil.NoSuchProcess:
         return []
-    # multiprocessing's spawn start method also runs a resource tracker: not a worker.
-    return sorted(c.pid for c in children
-                  if "resource_tracker" not in " ".join(c.cmdline()))
+    # multiprocessing's spawn start method also runs a resource tracker: not a worker; a
+    # killed worker is a zombie until the master reaps it.
+    workers = []
+    for child in children:
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and \
+                    "resource_tracker" not in " ".join(child.cmdline()):
+                workers.append(child.pid)
+        except psutil.Error:
+            continue
+    return sorted(workers)

@@ -27,16 +27,17 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 from serverkit import (
     REPO,
     bench_database,
     build_agency,
     free_port,
+    histogram_percentile,
     load_average,
     log,
     production_server,
+    warm_up,
 )
 
 DATABASE = "harmony_bench_throughput"
@@ -64,31 +65,9 @@ def measure(port: int, path: str, *, host: str = "", session: str = "",
     elapsed = max(stats["last_request_timestamp"] - stats["start_time"], 1e-9)
     return {"path": path, "requests": stats["num_requests"],
             "failures": stats["num_failures"], "rps": stats["num_requests"] / elapsed,
-            "p50": _percentile(stats["response_times"], .5),
-            "p95": _percentile(stats["response_times"], .95),
+            "p50": histogram_percentile(stats["response_times"], .5),
+            "p95": histogram_percentile(stats["response_times"], .95),
             "load": os.getloadavg()[0]}
-
-
-def warm_up(port: int, paths: list[str], host: str, session: str) -> None:
-    """A few requests per page, so each worker has compiled its templates and filled its
-    pool and host cache before anything is measured (the first page takes seconds)."""
-    for path in paths * 6:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                         headers={"Host": host, "Cookie": f"sessionid={session}"})
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            reply.read()
-
-
-def _percentile(histogram: dict, q: float) -> float:
-    """Locust's response-time histogram ({rounded ms: count}) at quantile ``q``."""
-    points = sorted((float(ms), count) for ms, count in histogram.items())
-    total = sum(count for _ms, count in points)
-    seen = 0
-    for ms, count in points:
-        seen += count
-        if seen >= q * total:
-            return ms
-    return points[-1][0] if points else 0.0
 
 
 def main() -> int:
