@@ -2,6 +2,10 @@
 the rest wait in the event loop (holding nothing) instead of failing after the pool timeout."""
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -97,3 +101,15 @@ def test_the_served_application_is_admission_controlled():
     from harmony.asgi import application
 
     assert isinstance(application, AdmissionLimit)
+
+
+def test_a_server_process_loads_the_views_before_its_first_request():
+    """A worker uvicorn starts again after a crash must not make its first requests wait
+    seconds for the URLconfs' imports."""
+    repo = Path(__file__).resolve().parents[2]
+    probe = ("import sys, harmony.asgi; "
+             "print('core.approvals.views' in sys.modules, 'tenants.views' in sys.modules)")
+    environment = {**os.environ, "PYTHONPATH": f"{repo / 'platform'}:{repo}"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
+                          text=True, timeout=120, env=environment)
+    assert done.stdout.strip().splitlines()[-1] == "True True", done.stderr[-2000:]
