@@ -19,7 +19,10 @@ The clients are Locust users (bench/locust_load.py; headless, one process): each
 /live/ stream open all the time and, every 5–15 s, opens the home page, the queue or a
 document, approves a document on their turn (POST, then the page the redirect leads to must say
 it was done) or drafts one for a colleague (whose queue it feeds). Each body and event is
-checked for the other agencies' markers.
+checked for the other agencies' markers. Locust's client (geventhttpclient) sends a GET again
+once when its connection breaks, as browsers do, so reads in flight on the killed worker are
+answered by the other; a POST is never sent twice by the client: if one was in flight, it fails
+and is listed, and the database tells whether it was done (counted, but not "seen").
 
 The machine has 2 CPUs shared with other work: the load average is printed with the figures.
 Environment: BENCH_USERS (200), BENCH_SECONDS (60), BENCH_KILL_AFTER (20 s into the 2nd run).

@@ -123,7 +123,7 @@ class Staff(FastHttpUser):
     def _live(self):
         """Hold /live/ open; on each event re-read the home page, as the page does."""
         url = f"http://127.0.0.1:{PORT}/live/"
-        session = requests.Session()
+        session, refresher = requests.Session(), requests.Session()
         first = True
         while True:
             if not first:
@@ -141,9 +141,29 @@ class Staff(FastHttpUser):
                         if line and line.startswith("data:"):
                             seen["stream_events"] += 1
                             self._leak(line, "/live/")
-                            self._get("/", "/ (live refresh)")
+                            self._refresh(refresher)
             except (requests.RequestException, OSError) as error:
                 seen["stream_errors"].append(type(error).__name__)
+
+    def _refresh(self, refresher: requests.Session) -> None:
+        """Re-read the home page as the page's htmx does on an event: on a session of its own
+        (the user's client belongs to the task greenlet), reported to Locust like the rest."""
+        started = time.perf_counter()
+        problem, length = None, 0
+        try:
+            response = refresher.get(f"http://127.0.0.1:{PORT}/", headers=self.headers,
+                                     allow_redirects=False, timeout=60)
+            length = len(response.content)
+            problem = (f"HTTP {response.status_code}" if response.status_code != 200
+                       else self._leak(response.text, "/ (live refresh)"))
+        except requests.RequestException as error:
+            problem = type(error).__name__
+        if problem:
+            seen["failures"].append({"at": time.time(), "path": "/", "why": problem})
+        self.environment.events.request.fire(
+            request_type="GET", name="/ (live refresh)", response_time=(
+                time.perf_counter() - started) * 1000, response_length=length, response=None,
+            context={}, exception=RuntimeError(problem) if problem else None)
 
     # --- the work ---------------------------------------------------------------------------
 
