@@ -14,7 +14,7 @@ NPM_STAMP := frontend/node_modules/.installed
 STATIC_MANIFEST := $(or $(HARMONY_DATA_DIR),.harmony)/static/staticfiles.json
 STATIC_SOURCES  := $(shell find frontend/static core tenants -path '*/static/*' -type f 2>/dev/null)
 
-.PHONY: install run dev serve worker db seed static test test-fast test-browser bench lint messages totp chromium pango clean
+.PHONY: install run dev serve worker db seed static test test-fast test-browser bench bench-http lint messages totp chromium pango clean
 
 install: pango $(PY_STAMP) $(NPM_STAMP)
 
@@ -83,12 +83,19 @@ test: install chromium
 test-fast: install
 	$(BIN)/pytest -m "not browser"
 
-bench: db
+bench: db static
 	$(PY) bench/onboarding.py
 	$(PY) bench/approvals.py
 	$(PY) bench/events.py
 	$(PY) bench/live.py
 	$(PY) bench/timeline.py
+	$(PY) bench/throughput.py
+	$(PY) bench/load.py
+
+# The two HTTP benchmarks alone (each under ~5 minutes; Locust against uvicorn, 2 workers).
+bench-http: db static
+	$(PY) bench/throughput.py
+	$(PY) bench/load.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -31,7 +31,12 @@ from core.approvals.models import (
 )
 from core.audit.services import Origin
 from core.policies.selectors import document_types
-from core.portal.access import current_person, current_signers, person_passes
+from core.portal.access import (
+    current_person,
+    current_signers,
+    person_passes,
+    remember_queue_count,
+)
 from core.portal.feedback import flash_refused, form_refused
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
@@ -63,6 +68,8 @@ def boxes(request):
                                          origin=Origin.from_request(request))
         return documents_xlsx_response(documents, box=box)
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
+    if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
+        remember_queue_count(request, page.paginator.count)
     counts = selectors.waiting_counts(person=person)
     shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
         [(*ALL_BOX, 0)] if selectors.reads_all_documents(person) else [])

@@ -46,6 +46,12 @@ def current_queue_count(request) -> int:
     return request._queue_count
 
 
+def remember_queue_count(request, count: int) -> None:
+    """A page that counted the person's whole queue anyway (the unfiltered 결재할 문서 list)
+    hands the number to the menu's badge, which would otherwise count it again."""
+    request._queue_count = count
+
+
 def person_passes(check):
     """Refuse the view (403) unless ``check(person)`` holds for the signed-in person."""
 

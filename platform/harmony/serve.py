@@ -29,6 +29,10 @@ REPO_ROOT = PLATFORM_DIR.parent
 LOCK_NAME = "serve.lock"
 # Open event streams must not stop a shutdown for long; uvicorn ends them after this.
 GRACEFUL_SHUTDOWN_SECONDS = 5
+# Longer than people pause between clicks and than a load balancer's idle timeout (60 s is
+# common): uvicorn's default (5 s) closed idle connections just as browsers reused them, and
+# a POST sent on such a connection failed (a client sends only a GET again by itself).
+KEEP_ALIVE_SECONDS = 75
 STOP_WAIT_SECONDS = 15
 WATCH_INTERVAL_SECONDS = 1.0
 # ~1,000 open event streams per process need a socket each, beyond pooled database sockets.
@@ -83,7 +87,8 @@ def processes(*, host: str, port: int, reload: bool) -> list[Process]:
     web = [sys.executable, "-m", "uvicorn", "harmony.asgi:application",
            "--host", host, "--port", str(port),
            "--lifespan", "off",  # Django does not speak the lifespan protocol
-           "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+           "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
+           "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS)]
     # No request timeout and no concurrency cap (uvicorn has neither by default): a
     # server-sent-events response stays open as long as the browser keeps it.
     if reload:

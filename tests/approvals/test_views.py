@@ -268,8 +268,26 @@ def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(div
     # Shell: search path, session, account, person and roles, signers, the queue badge (the
     # HR officer's MFA was checked once and the session remembers it); the page itself: the
     # box tabs' counts, the queue's count and rows, or the card's document, steps, history,
-    # recipients, circulations, attachments and versions.
-    assert [len(q) for q in many] == [10, 14], many
+    # recipients, circulations, attachments and versions. The queue page's count is the
+    # badge's too.
+    assert [len(q) for q in many] == [9, 14], many
+
+
+def test_the_queue_page_counts_the_queue_once_and_the_badge_shows_it(division_head):
+    people = division_head
+    staff, hr = (agency_client("alpha", p.user) for p in (people.staff, people.hr))
+    for _ in range(2):
+        _draft(staff, people)
+    hr.get("/approvals/")  # warm the host cache
+    with CaptureQueriesContext(connection) as captured:
+        page = hr.get("/approvals/").content.decode()
+    counts = [q["sql"] for q in captured.captured_queries
+              if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "approvals_document"')]
+    assert len(counts) == 1, counts
+    assert '<span id="nav-count-approvals"> <span class="hm-badge">2<span' in page
+    # A filtered list is not the queue: the badge still counts the whole queue.
+    filtered = hr.get("/approvals/?q=없는제목").content.decode()
+    assert '<span id="nav-count-approvals"> <span class="hm-badge">2<span' in filtered
 
 
 def test_the_box_tabs_count_what_waits_for_the_person(division_head):

@@ -55,3 +55,12 @@ def test_serve_exits_non_zero_with_a_bilingual_message_when_already_running(
     assert "하모니가 이 체크아웃에서 이미 실행 중입니다" in message
     assert "Harmony is already running from this checkout" in message
     assert str(os.getpid()) in message
+
+
+def test_the_server_keeps_idle_connections_longer_than_people_pause_between_clicks():
+    """In the load test (bench/load.py) uvicorn's default 5 s keep-alive closed connections as
+    clients reused them after a pause: POSTs sent on them failed."""
+    from harmony.serve import processes
+
+    web = processes(host="127.0.0.1", port=8000, reload=False)[0].command
+    assert int(web[web.index("--timeout-keep-alive") + 1]) >= 60
