@@ -1,8 +1,9 @@
 """Send people who must use MFA to TOTP enrolment before anything else."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
@@ -36,8 +37,13 @@ class MandatoryMfaMiddleware:
 
 
 def _enrol_first(request):
-    """Send a page to TOTP enrolment; a program calling the API gets a JSON 403 instead."""
+    """Send a page to TOTP enrolment; a program calling the API gets a JSON 403 instead, and
+    so does what a page fetches by itself (the live stream, htmx): followed, the redirect
+    would load the enrolment page behind the person's back and replace the secret it shows."""
+    message = _("2단계 인증(OTP)을 먼저 등록해야 합니다.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("2단계 인증(OTP)을 먼저 등록해야 합니다.")}, status=403,
+        return JsonResponse({"detail": message}, status=403,
                             json_dumps_params={"ensure_ascii": False})
+    if request.path == reverse("portal:live") or request.headers.get("HX-Request"):
+        return HttpResponseForbidden(message)
     return redirect("mfa_activate_totp")

@@ -98,3 +98,16 @@ def test_only_agency_admins_change_the_mfa_rule(alpha_people):
     hr = agency_client("alpha", alpha_people.hr.user)
     assert hr.post("/org/settings/", {"privileged_mfa_required": "on",
                                       "api_token_days": "90"}).status_code == 403
+
+
+def test_the_live_stream_and_htmx_of_someone_who_must_enrol_are_refused_not_redirected(
+        alpha_people):
+    """Followed by the page's own EventSource, the redirect to enrolment would replace the
+    TOTP secret the person is copying from that very page."""
+    with schema_context("alpha"):
+        admin = PersonFactory(unit=alpha_people.admin.unit,
+                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN])
+    client = agency_client("alpha", admin.user)
+    assert client.get("/live/").status_code == 403
+    assert client.get("/", HTTP_HX_REQUEST="true").status_code == 403
+    assert client.get("/")["Location"] == "/accounts/2fa/totp/activate/"
