@@ -114,16 +114,26 @@ def _low_level_backup(server, target: Path) -> None:
                    else ("pg_start_backup", "pg_stop_backup"))
     with _connect(dbname="postgres") as conn:  # one session from start to stop
         conn.execute(f"SELECT {start}('harmony-drill', true)")
-        shutil.copytree(source, target, ignore=lambda folder, names: [
+        _copy_live(source, target, ignore=lambda folder, names: [
             n for n in names if folder == str(source) and n in RUNTIME])
         label, tablespaces = conn.execute(
             f"SELECT labelfile, spcmapfile FROM {stop}(false)").fetchone()
     (target / "backup_label").write_text(label)
     if tablespaces:
         (target / "tablespace_map").write_text(tablespaces)
-    shutil.copytree(source / "pg_wal", target / "pg_wal")
+    _copy_live(source / "pg_wal", target / "pg_wal")
     for folder in RUNTIME - {"postmaster.pid", "postmaster.opts", "pg_wal"}:
         (target / folder).mkdir(exist_ok=True)
+
+
+def _copy_live(source: Path, target: Path, **options) -> None:
+    """Copy a running server's files as pg_basebackup does: a file the server removes while
+    it is copied (a dropped table's, a recycled WAL segment) is no loss, WAL replay covers it."""
+    try:
+        shutil.copytree(source, target, **options)
+    except shutil.Error as failed:
+        if any("No such file or directory" not in str(why) for _src, _dst, why in failed.args[0]):
+            raise
 
 
 def _free_port() -> int:
