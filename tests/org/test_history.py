@@ -368,3 +368,27 @@ def test_an_absence_registered_in_approvals_is_on_the_persons_record(alpha_peopl
     page = agency_client("alpha", alpha_people.admin.user).get(
         f"/org/people/{alpha_people.admin.pk}/").content.decode()
     assert "부재(휴가·출장)" in page and alpha_people.head.name in page
+
+
+def test_the_api_gives_hr_everyones_appointments_and_staff_only_their_own(alpha_people):
+    with schema_context("alpha"):
+        person = _hire(alpha_people)
+        _record(person, AppointmentKind.TRANSFER, date(2024, 7, 1), alpha_people.hr,
+                unit=alpha_people.other.unit)
+        own = Appointment.objects.create(person=alpha_people.staff, kind="hire",
+                                         unit=alpha_people.staff.unit,
+                                         starts_on=date(2020, 1, 2))
+    hr = agency_client("alpha", alpha_people.hr.user)
+
+    listed = hr.get(f"/api/v1/appointments/?person={person.pk}").json()
+    on_date = hr.get(f"/api/v1/appointments/?person={person.pk}&on=2024-06-30"
+                     "&primary=true").json()
+
+    assert [a["kind"] for a in listed["results"]] == ["transfer", "hire"]
+    assert [a["unit"] for a in on_date["results"]] == [alpha_people.staff.unit_id]
+    staff = agency_client("alpha", alpha_people.staff.user)
+    assert staff.get(f"/api/v1/appointments/?person={person.pk}").json()["results"] == []
+    hire_pk = listed["results"][1]["id"]
+    assert staff.get(f"/api/v1/appointments/{hire_pk}/").status_code == 404
+    mine = staff.get("/api/v1/appointments/").json()["results"]
+    assert [a["id"] for a in mine] == [own.pk]
