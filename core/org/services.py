@@ -166,7 +166,7 @@ def person_update(*, person: Person, actor, origin: Origin = COMMAND_ORIGIN, **f
             setattr(person, name, fields[name])
         person.save(update_fields=list(changes))
         _account_sync(person)
-        if {"unit", "grade", "position"} & set(changes):
+        if {"unit", "grade", "position", "status"} & set(changes):
             _appointment_follow_edit(person, changes)
         event_record(EventType.PERSON_UPDATED, actor=actor, subject=person, origin=origin,
                      person_id=person.pk, unit_id=person.unit_id, changes=changes)
@@ -370,27 +370,37 @@ APPOINTMENT_FIELDS = ("kind", "unit", "grade", "position", "starts_on", "ends_on
 
 
 def _appointment_follow_edit(person: Person, changes: dict) -> None:
-    """A unit, grade or post changed on the person's record is an appointment from today,
-    so the history keeps answering where they are (전보, or 승진 to a more senior grade)."""
+    """A unit, grade, post or status changed on the person's record is an appointment from
+    today, so the history keeps answering where they are: 전보, 승진 to a more senior grade,
+    퇴직 when they leave, 신규임용 when someone who had left comes back."""
     today = timezone.localdate()
     current = (Appointment.objects.select_for_update()
                .filter(person=person, primary=True, ends_on__isnull=True).first())
     if current is None or current.starts_on > today:
         return
+    kind = _edit_kind(person, current, changes)
     placement = {name: getattr(person, name) for name in PLACEMENT_FIELDS}
     if current.starts_on == today:  # the same day: it is that appointment, corrected
         for name, value in placement.items():
             setattr(current, name, value)
-        current.save(update_fields=list(PLACEMENT_FIELDS))
+        if "status" in changes:
+            current.kind = kind
+        current.save(update_fields=[*PLACEMENT_FIELDS, "kind"])
         return
+    current.ends_on = today - timedelta(days=1)
+    current.save(update_fields=["ends_on"])
+    Appointment.objects.create(person=person, starts_on=today, reason=_("직원 정보 수정"),
+                               kind=kind, **placement)
+
+
+def _edit_kind(person: Person, current: Appointment, changes: dict) -> str:
+    if "status" in changes:
+        return (AppointmentKind.RETIREMENT if person.status == PersonStatus.LEFT
+                else AppointmentKind.HIRE)
     old_grade = current.grade
     promoted = ("grade" in changes and person.grade is not None
                 and (old_grade is None or person.grade.rank < old_grade.rank))
-    current.ends_on = today - timedelta(days=1)
-    current.save(update_fields=["ends_on"])
-    Appointment.objects.create(
-        person=person, starts_on=today, reason=_("직원 정보 수정"),
-        kind=AppointmentKind.PROMOTION if promoted else AppointmentKind.TRANSFER, **placement)
+    return AppointmentKind.PROMOTION if promoted else AppointmentKind.TRANSFER
 
 
 def _require_reason(reason: str) -> str:

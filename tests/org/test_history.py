@@ -392,3 +392,13 @@ def test_the_api_gives_hr_everyones_appointments_and_staff_only_their_own(alpha_
     assert staff.get(f"/api/v1/appointments/{hire_pk}/").status_code == 404
     mine = staff.get("/api/v1/appointments/").json()["results"]
     assert [a["id"] for a in mine] == [own.pk]
+
+
+def test_marking_a_person_as_left_records_their_retirement(alpha_people):
+    with schema_context("alpha"):
+        person = _hire(alpha_people)
+        services.person_update(person=person, actor=alpha_people.admin,
+                               status=PersonStatus.LEFT)
+        assert selectors.appointment_of(person, TODAY).kind == AppointmentKind.RETIREMENT
+        assert person.pk not in selectors.org_on(TODAY)
+        assert person.pk in selectors.org_on(TODAY - timedelta(days=1))
