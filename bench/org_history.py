@@ -52,7 +52,7 @@ APPOINTMENTS_SQL = """
 WITH people AS (
     SELECT p.id, p.n, p.retired,
            %(start)s::date + CASE WHEN p.n %% 4 = 0 AND NOT p.retired
-                                  THEN (p.n * 37) %% 3000 ELSE 0 END AS hired
+                                  THEN ((p.n * 37) %% 3000)::int ELSE 0 END AS hired
     FROM (SELECT id, row_number() OVER (ORDER BY id) AS n, status = 'left' AS retired
           FROM org_person WHERE employee_number LIKE 'B-%%') AS p
 ), steps AS (
@@ -75,9 +75,9 @@ SELECT c.id,
             WHEN (c.n + c.k) %% 3 = 0 THEN 'promotion'
             ELSE 'transfer' END,
        true,
-       (%(units)s)[1 + ((c.n * 31 + c.k * 17) %% array_length(%(units)s, 1))],
-       (%(grades)s)[greatest(1, array_length(%(grades)s, 1) - c.k / 2 - (c.n %% 3))],
-       (%(positions)s)[1 + (c.n + c.k) %% array_length(%(positions)s, 1)],
+       (%(units)s)[(1 + ((c.n * 31 + c.k * 17) %% array_length(%(units)s, 1)))::int],
+       (%(grades)s)[greatest(1, array_length(%(grades)s, 1) - c.k / 2 - (c.n %% 3))::int],
+       (%(positions)s)[(1 + (c.n + c.k) %% array_length(%(positions)s, 1))::int],
        c.day, c.next_day - 1, '벤치', now()
 FROM chain AS c
 """
@@ -133,7 +133,7 @@ def build(schema: str) -> dict:
                 FROM generate_series(1, %s) AS n""", [units[0], PEOPLE, PEOPLE + retired])
             cursor.execute(APPOINTMENTS_SQL, {"start": start, "today": today, "units": units,
                                               "grades": grades, "positions": positions})
-            cursor.execute(CONCURRENT_SQL)
+            cursor.execute(CONCURRENT_SQL, {})
             cursor.execute(PRESENT_SQL)
             cursor.execute("VACUUM (ANALYZE) org_appointment")
             cursor.execute("VACUUM (ANALYZE) org_person")
@@ -153,6 +153,46 @@ def timed(call) -> tuple[float, object, int]:
         result = call()
         elapsed = (time.perf_counter() - t0) * 1000
     return elapsed, result, len(queries.captured_queries)
+
+
+def _breakdown(selectors, made, rng, span) -> dict[str, list[float]]:
+    """Split org_on(date) into the database's answer, fetching the rows, building the
+    placements, and the garbage collector's pauses meanwhile."""
+    import gc
+
+    from django.db import connection
+
+    parts = {"execute": [], "fetch": [], "build": [], "gc pauses": []}
+    paused = []
+
+    def watch(phase, _info, started=[0.0]):  # noqa: B006 - the callback's own clock
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            paused.append((time.perf_counter() - started[0]) * 1000)
+
+    gc.callbacks.append(watch)
+    try:
+        for _ in range(20):
+            on = made["start"] + timedelta(days=rng.randint(0, span))
+            sql, params = selectors.people_on_query(on).query.sql_with_params()
+            paused.clear()
+            with connection.cursor() as cursor, selectors._gc_paused():
+                t0 = time.perf_counter()
+                cursor.execute(sql, params)
+                t1 = time.perf_counter()
+                rows = cursor.fetchall()
+                t2 = time.perf_counter()
+                placements = list(map(selectors.Placement._make, rows))
+                t3 = time.perf_counter()
+            assert placements
+            parts["execute"].append((t1 - t0) * 1000)
+            parts["fetch"].append((t2 - t1) * 1000)
+            parts["build"].append((t3 - t2) * 1000)
+            parts["gc pauses"].append(sum(paused))
+    finally:
+        gc.callbacks.remove(watch)
+    return parts
 
 
 def run() -> int:
@@ -201,6 +241,7 @@ def run() -> int:
                     sizes[name].append(len(result) if hasattr(result, "__len__")
                                        else int(result is not None))
                     queries[name].add(count)
+        breakdown = _breakdown(selectors, made, rng, span)
         today_on = selectors.org_on(made["today"])
         active = Person.objects.filter(status=PersonStatus.ACTIVE).count()
         on = made["start"] + timedelta(days=span // 2)
@@ -219,6 +260,8 @@ def run() -> int:
               f"{max(values):>9.1f}{rows:>15,}{'/'.join(map(str, sorted(queries[name]))):>9}")
     base = percentile(series["present (baseline)"], 0.5)
     whole = series["org_on(date)"]
+    print("Where org_on(date)'s time goes, p50 ms over 20 dates: " + ", ".join(
+        f"{name} {percentile(values, 0.5):.1f}" for name, values in breakdown.items()))
     print(f"\nRatio org_on(date) / present, p50: {percentile(whole, 0.5) / base:.2f}; "
           f"p95: {percentile(whole, 0.95) / percentile(series['present (baseline)'], 0.95):.2f}")
     consistent = len(today_on) == active and all(

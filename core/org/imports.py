@@ -414,7 +414,8 @@ def appointments_import(*, name: str, content: bytes, actor, origin: Origin = CO
     result.errors.sort(key=lambda error: error.line)
     if result.errors or validate_only:
         return result
-    extra = [(line, record) for line, record in cleaned if record["kind"] in ADDITIONAL_KINDS]
+    extra = _new_additional([(line, record) for line, record in cleaned
+                             if record["kind"] in ADDITIONAL_KINDS], result)
 
     def apply() -> None:
         _apply_appointments(chains, extra, result, actor=actor, origin=origin,
@@ -525,6 +526,27 @@ def _appointment_chains(cleaned, errors: dict[int, list[str]]) -> dict[int, list
                                        "position": item.stored.position}
         planned[person_id] = chain
     return planned
+
+
+def _new_additional(rows, result: ImportResult) -> list:
+    """The concurrent posts and acting duties not stored yet (a re-import adds none twice)."""
+    from core.org.models import Appointment
+
+    def key(person_id, kind, starts_on, unit_id, position_id):
+        return (person_id, kind, starts_on, unit_id, position_id)
+
+    stored = {key(*row) for row in Appointment.objects.filter(
+        primary=False, person_id__in={record["person_id"] for _line, record in rows})
+        .values_list("person_id", "kind", "starts_on", "unit_id", "position_id")}
+    fresh = []
+    for line, record in rows:
+        if key(record["person_id"], record["kind"], record["starts_on"],
+               getattr(record["unit"], "pk", None),
+               getattr(record["position"], "pk", None)) in stored:
+            result.unchanged += 1
+        else:
+            fresh.append((line, record))
+    return fresh
 
 
 def _same_appointment(stored, record: dict) -> bool:

@@ -1,9 +1,11 @@
 """The agency's org chart: units (부서/팀), grades (직급), positions (직위), roles and people."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -202,6 +204,21 @@ class AppointmentKind(models.TextChoices):
 ADDITIONAL_KINDS = frozenset({AppointmentKind.ACTING, AppointmentKind.CONCURRENT})
 
 
+def appointment_span() -> Func:
+    """daterange(starts_on, ends_on, '[]'): the days an appointment runs, both ends included
+    (no end: still running). Core PostgreSQL's range type and its GiST operator class."""
+    return Func(F("starts_on"), F("ends_on"), Value("[]"), function="daterange",
+                output_field=DateRangeField())
+
+
+class SpanContains(Func):
+    """``span @> day`` as a filter condition."""
+
+    arg_joiner = " @> "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
 class Appointment(models.Model):
     """One appointment (발령): where a person served, in which grade and post, from when to
     when (``ends_on`` is the last day; empty while it lasts)."""
@@ -236,8 +253,11 @@ class Appointment(models.Model):
                                     name="appointment_primary_start_once"),
         ]
         indexes = [
-            # org_on(date): "starts_on <= d AND (ends_on IS NULL OR ends_on >= d)".
-            models.Index(fields=["starts_on", "ends_on"], name="appointment_span_idx"),
+            # org_on(date): the primary appointments whose span holds the day, answered from
+            # the index alone (the columns a placement needs are included).
+            GistIndex(appointment_span(), name="appointment_span_gist",
+                      condition=Q(primary=True),
+                      include=["person", "unit", "grade", "position", "kind", "starts_on"]),
             models.Index(fields=["person", "starts_on"], name="appointment_person_idx"),
             models.Index(fields=["unit", "starts_on"], name="appointment_unit_idx"),
         ]

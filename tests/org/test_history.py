@@ -281,12 +281,14 @@ def test_history_import_builds_the_chain_and_imports_back_unchanged(alpha_people
     a, b = _people_for_import(alpha_people)
     client = agency_client("alpha", alpha_people.admin.user)
 
-    response = post_import(client, HISTORY_CSV.format(a=a, b=b))
+    concurrent = "H-100,가나다,겸임,2023-01-01,,{a},,,겸임 발령\n"
+    response = post_import(client, (HISTORY_CSV + concurrent).format(a=a, b=b))
 
-    assert response.status_code == 200 and "새로 등록 3건" in response.content.decode()
+    assert response.status_code == 200 and "새로 등록 4건" in response.content.decode()
     with schema_context("alpha"):
         person = Person.objects.get(employee_number="H-100")
-        chain = list(Appointment.objects.filter(person=person).order_by("starts_on"))
+        chain = list(Appointment.objects.filter(person=person, primary=True)
+                     .order_by("starts_on"))
         assert [(x.kind, x.ends_on) for x in chain] == [
             ("hire", date(2019, 6, 30)), ("promotion", date(2021, 12, 31)), ("transfer", None)]
         assert chain[1].unit.code == a and chain[2].grade.name == "8급"  # carried over
@@ -306,7 +308,7 @@ def test_history_import_builds_the_chain_and_imports_back_unchanged(alpha_people
     again = post_import(client, csv_text)
     assert "새로 등록 0건" in again.content.decode()
     with schema_context("alpha"):
-        assert Appointment.objects.filter(person__employee_number="H-100").count() == 3
+        assert Appointment.objects.filter(person__employee_number="H-100").count() == 4
         assert AuditEvent.objects.filter(action="org.appointments_exported").count() == 1
 
 

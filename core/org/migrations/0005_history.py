@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import django.contrib.postgres.fields.ranges
+import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 from django.utils import timezone
@@ -86,7 +88,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '발령',
                 'ordering': ['-starts_on', '-id'],
-                'indexes': [models.Index(fields=['starts_on', 'ends_on'], name='appointment_span_idx'), models.Index(fields=['person', 'starts_on'], name='appointment_person_idx'), models.Index(fields=['unit', 'starts_on'], name='appointment_unit_idx')],
+                'indexes': [django.contrib.postgres.indexes.GistIndex(models.Func(models.F('starts_on'), models.F('ends_on'), models.Value('[]'), function='daterange', output_field=django.contrib.postgres.fields.ranges.DateRangeField()), condition=models.Q(('primary', True)), include=('person', 'unit', 'grade', 'position', 'kind', 'starts_on'), name='appointment_span_gist'), models.Index(fields=['person', 'starts_on'], name='appointment_person_idx'), models.Index(fields=['unit', 'starts_on'], name='appointment_unit_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='appointment_ends_after_start'), models.UniqueConstraint(condition=models.Q(('ends_on__isnull', True), ('primary', True)), fields=('person',), name='appointment_one_open_primary'), models.UniqueConstraint(condition=models.Q(('primary', True)), fields=('person', 'starts_on'), name='appointment_primary_start_once')],
             },
         ),
