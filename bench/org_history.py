@@ -155,6 +155,40 @@ def timed(call) -> tuple[float, object, int]:
     return elapsed, result, len(queries.captured_queries)
 
 
+def _index_comparison(selectors, made, rng, span) -> dict[str, float]:
+    """The shipped GiST range index against a plain b-tree on (starts_on, ends_on), made
+    here for the comparison and dropped again."""
+    import statistics
+
+    from django.db import connection
+
+    from core.org.models import Appointment, AppointmentKind
+
+    def execution_ms(sql, params) -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            return float(cursor.fetchone()[0][0]["Execution Time"])
+
+    dates = [made["start"] + timedelta(days=rng.randint(0, span)) for _ in range(15)]
+    times = {"GiST daterange (shipped)": [], "b-tree (starts_on, ends_on)": []}
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE INDEX bench_span_btree ON org_appointment (starts_on, ends_on) '
+                       'WHERE "primary"')
+        cursor.execute("ANALYZE org_appointment")
+    try:
+        for on in dates:
+            gist = selectors.people_on_query(on).query.sql_with_params()
+            btree = (Appointment.objects.filter(selectors.in_force_on(on), primary=True)
+                     .exclude(kind=AppointmentKind.RETIREMENT).order_by()
+                     .values_list(*selectors.PLACEMENT_FIELDS).query.sql_with_params())
+            times["GiST daterange (shipped)"].append(execution_ms(*gist))
+            times["b-tree (starts_on, ends_on)"].append(execution_ms(*btree))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX bench_span_btree")
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def _breakdown(selectors, made, rng, span) -> dict[str, list[float]]:
     """Split org_on(date) into the database's answer, fetching the rows, building the
     placements, and the garbage collector's pauses meanwhile."""
@@ -242,6 +276,7 @@ def run() -> int:
                                        else int(result is not None))
                     queries[name].add(count)
         breakdown = _breakdown(selectors, made, rng, span)
+        indexes = _index_comparison(selectors, made, rng, span)
         today_on = selectors.org_on(made["today"])
         active = Person.objects.filter(status=PersonStatus.ACTIVE).count()
         on = made["start"] + timedelta(days=span // 2)
@@ -262,6 +297,8 @@ def run() -> int:
     whole = series["org_on(date)"]
     print("Where org_on(date)'s time goes, p50 ms over 20 dates: " + ", ".join(
         f"{name} {percentile(values, 0.5):.1f}" for name, values in breakdown.items()))
+    print("Server execution time (EXPLAIN ANALYZE), median of 15 dates, the same dates for "
+          "both: " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in indexes.items()))
     print(f"\nRatio org_on(date) / present, p50: {percentile(whole, 0.5) / base:.2f}; "
           f"p95: {percentile(whole, 0.95) / percentile(series['present (baseline)'], 0.95):.2f}")
     consistent = len(today_on) == active and all(

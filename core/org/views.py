@@ -171,11 +171,13 @@ def discipline_new(request, pk: int):
 def org_on_page(request):
     """Who was where on a date (기준일), by unit; HR's view of the past org chart."""
     form = OrgOnForm(request.GET or None)
-    placements = None
+    page = None
     if form.is_valid():
         on, unit = form.cleaned_data["on"], form.cleaned_data["unit"]
         placements = selectors.placements_shown(selectors.people_on(on, unit=unit))
-    return render(request, "org/org_on.html", {"form": form, "placements": placements},
+        page = Paginator(placements, 100).get_page(request.GET.get("page"))
+    return render(request, "org/org_on.html", {"form": form, "page": page,
+                                               "querystring": request.GET.copy()},
                   status=400 if form.errors else 200)
 
 
