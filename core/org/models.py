@@ -253,11 +253,13 @@ class Appointment(models.Model):
                                     name="appointment_primary_start_once"),
         ]
         indexes = [
-            # org_on(date): the primary appointments whose span holds the day, answered from
-            # the index alone (the columns a placement needs are included).
+            # org_on(date): the primary appointments whose span holds the day (who had
+            # retired is not in the agency), answered from the index alone: the columns a
+            # placement needs are included (bench/org_history.py: an index-only scan).
             GistIndex(appointment_span(), name="appointment_span_gist",
-                      condition=Q(primary=True),
-                      include=["person", "unit", "grade", "position", "kind", "starts_on"]),
+                      condition=Q(primary=True) & ~Q(kind=AppointmentKind.RETIREMENT),
+                      include=["id", "person", "unit", "grade", "position", "kind",
+                               "starts_on", "ends_on"]),
             models.Index(fields=["person", "starts_on"], name="appointment_person_idx"),
             models.Index(fields=["unit", "starts_on"], name="appointment_unit_idx"),
         ]
