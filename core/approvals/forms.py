@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.approvals.models import AbsenceKind, Disclosure, StepRole
+from core.approvals.models import Disclosure, StepRole
 from core.approvals.selectors import absence_registrable_people
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
 from core.org.forms import PeopleChoice, PersonChoice, active_people
-from core.org.models import Person, Unit
+from core.org.models import AbsenceKind, Person, Unit
 
 MAX_REVIEWERS = 3
 # frontend/static/harmony/rich-text.js turns this textarea into a rich-text editor.

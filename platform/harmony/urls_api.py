@@ -27,6 +27,7 @@ class NumericIdRouter(DefaultRouter):
 router = NumericIdRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("people", org_api.PersonViewSet, basename="person")
+router.register("appointments", org_api.AppointmentViewSet, basename="appointment")
 router.register("schedules", schedules_api.EntryViewSet, basename="schedule")
 router.register("documents", approvals_api.DocumentViewSet, basename="document")
 router.register("tasks", work_api.TaskViewSet, basename="task")
