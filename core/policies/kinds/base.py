@@ -221,7 +221,8 @@ class RuleKind:
             label = _title(info, name)
             row = _row_model(info.annotation)
             if row is not None:
-                columns = [(n, i) for n, i in row.model_fields.items()]
+                columns = [(n, i) for n, i in row.model_fields.items()
+                           if not (i.json_schema_extra or {}).get("internal")]
                 items.append(Table(name, label, [_title(i, n) for n, i in columns], [
                     [_text(self.display(f"{name}.{n}", getattr(entry, n)), _unit(i))
                      for n, i in columns] for entry in value]))

@@ -16,13 +16,15 @@ PERCENT = {"unit": "%"}
 
 
 class Component(Shape):
-    code: str = Field(title=N_("코드"), min_length=1, max_length=30)
+    code: str = Field(title=N_("코드"), min_length=1, max_length=30,
+                      json_schema_extra={"internal": True})
     name: str = Field(title=N_("평가 요소"), min_length=1, max_length=50)
     weight: int = Field(title=N_("가중치"), ge=0, le=100, json_schema_extra=PERCENT)
 
 
 class GradeShare(Shape):
-    code: str = Field(title=N_("코드"), min_length=1, max_length=30)
+    code: str = Field(title=N_("코드"), min_length=1, max_length=30,
+                      json_schema_extra={"internal": True})
     name: str = Field(title=N_("등급"), min_length=1, max_length=20)
     share: Decimal = Field(title=N_("비율"), ge=0, le=100, json_schema_extra=PERCENT)
 
