@@ -157,6 +157,12 @@ class RuleViewSet(ScopedViewSet):
             raise NotFound(_("알 수 없는 규칙 종류입니다."))
         return kind
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """An unknown kind is not found, whatever the method."""
+        if "kind" in kwargs:
+            self._kind(kwargs["kind"])
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     @extend_schema(responses=KindSerializer(many=True))
     def list(self, request):
         self.get_queryset()
