@@ -17,7 +17,7 @@ from core.policies.models import Policy, PolicyKind, PolicyStatus
 
 # schema name → kind → adopted versions, newest start first; None outside a request.
 _rulebook: ContextVar[dict | None] = ContextVar("policies_rulebook", default=None)
-_shapes: dict[tuple[str, int], Shape] = {}
+_shapes: dict[tuple, Shape] = {}
 _SHAPES_KEPT = 5000
 
 
@@ -64,7 +64,8 @@ def policy_in_force(*, kind: str, on: date) -> Policy | None:
 
 def rule_shape(policy: Policy) -> Shape:
     """The version's data as its kind's typed shape (parsed once per agency and version)."""
-    key = (connection.schema_name, policy.pk)
+    # The row's creation time too: a schema recreated or restored may reuse ids.
+    key = (connection.schema_name, policy.pk, policy.created_at)
     if policy.is_draft or policy.pk is None:
         return KINDS[policy.kind].parse(policy.data)
     if key not in _shapes:
@@ -195,6 +196,10 @@ class KindBook:
     def code(self) -> str:
         return self.kind.code
 
+    @property
+    def take_label(self) -> str:
+        return _(self.kind.take_label) % {"version": self.newer_standard}
+
 
 def kind_book(kind: RuleKind, *, on: date, all_drafts=None, all_history=None) -> KindBook:
     from tenants.standard_models import latest_standard_model_version
@@ -203,10 +208,14 @@ def kind_book(kind: RuleKind, *, on: date, all_drafts=None, all_history=None) ->
     version = rule_version(kind=kind.code, on=on)
     default, source, default_version = kind.standard_default()
     latest = latest_standard_model_version()
+    adopted = [p for p in (all_history if all_history is not None else history(kind.code))
+               if p.kind == kind.code]
+    # Offered until a version from it is adopted (today or later), unless the value is the
+    # same as the one in force.
+    taken = any(p.standard_model_version >= latest for p in adopted)
     newer = None
-    if default_version == latest and default is not None and (
-            in_force is None or (in_force.standard_model_version < latest
-                                 and kind.parse(default) != version.rule)):
+    if default_version == latest and default is not None and not taken and (
+            in_force is None or kind.parse(default) != version.rule):
         newer = latest
     bounds = [(_(kind.bound_labels.get(code, code)), bound)
               for code, bound in kind.bounds().items()]
@@ -216,8 +225,7 @@ def kind_book(kind: RuleKind, *, on: date, all_drafts=None, all_history=None) ->
         default_version=default_version, default_source=source, bounds=bounds,
         drafts=[d for d in (all_drafts if all_drafts is not None else drafts(kind.code))
                 if d.kind == kind.code],
-        history=[p for p in (all_history if all_history is not None else history(kind.code))
-                 if p.kind == kind.code],
+        history=adopted,
         newer_standard=newer)
 
 

@@ -90,8 +90,11 @@ def draft_from_standard_model(*, kind: RuleKind, version: str, actor,
     except (KeyError, StopIteration):
         raise ValidationError(_("표준모델 %(version)s에는 이 규칙이 없습니다.")
                               % {"version": version}) from None
-    return draft_save(kind=kind, data=row["data"], actor=actor, source=row["source"],
-                      standard_model_version=version, origin=origin)
+    current = policy_in_force(kind=kind.code, on=timezone.localdate())
+    return draft_save(kind=kind, data=kind.standard_merge(current.data if current else None,
+                                                          row["data"]),
+                      actor=actor, source=row["source"], standard_model_version=version,
+                      origin=origin)
 
 
 def draft_discard(*, draft: Policy, actor, origin: Origin = COMMAND_ORIGIN) -> None:

@@ -145,7 +145,7 @@ def test_the_api_lists_kinds_with_version_in_force_drafts_and_history(alpha_peop
     rating = kinds["service_rating"]
     assert rating["in_force"]["id"] and rating["history"][0]["id"] == rating["in_force"]["id"]
     assert {b["code"]: b["value"] for b in rating["bounds"]}["top_share_max"] == 20
-    assert kinds["performance_contract"]["in_force"] is None
+    assert kinds["performance_contract"]["schema"]["properties"]["grades"]
     assert _api(alpha_people, "hr").get("/api/v1/rules/").status_code == 200
     assert _api(alpha_people, "staff").get("/api/v1/rules/").status_code == 403
 
@@ -264,3 +264,39 @@ def test_rules_in_force_are_read_once_per_request(alpha_people, django_assert_ma
                 selectors.absence_registrars(on=today)
         finally:
             selectors._rulebook.reset(token)
+
+
+def test_an_agency_on_an_older_standard_model_takes_the_new_document_types(alpha_people):
+    """An agency onboarded on 2026.1 compares and adopts 2026.2's new types, kind by kind,
+    keeping its own final positions."""
+    with schema_context("alpha"):
+        older = load_standard_model("2026.1")
+        Policy.objects.filter(kind="performance_contract").delete()
+        Policy.objects.update(standard_model_version="2026.1")
+        delegation = Policy.objects.get(kind="delegation")
+        rules = next(p["data"] for p in older["policies"] if p["kind"] == "delegation")["rules"]
+        delegation.data = {"rules": [{**r, "final_position": "team_head"}
+                                     if r["document_type"] == "general" else r for r in rules]}
+        delegation.save()
+    admin = agency_client("alpha", alpha_people.admin.user)
+    page = admin.get("/rules/").content.decode()
+    newest = latest_standard_model_version()
+    assert f"표준모델 {newest}의 새 문서 유형 받기" in page
+    assert f"표준모델 {newest}의 새 값 받기" in page  # the performance contract
+    assert page.count("의 새 ") == 2  # unchanged kinds offer nothing
+
+    response = admin.post("/rules/kinds/delegation/standard/", {"version": newest})
+    assert response.status_code == 302
+    compared = admin.get(response["Location"]).content.decode()
+    assert "<mark>보도자료</mark>" in compared
+    with schema_context("alpha"):
+        draft = Policy.objects.get(kind="delegation", status=PolicyStatus.DRAFT)
+        finals = {r["document_type"]: r["final_position"] for r in draft.data["rules"]}
+        assert finals["general"] == "team_head" and "press_release" in finals
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert admin.post(response["Location"],
+                      {"effective_from": tomorrow.isoformat()}).status_code == 302
+    with schema_context("alpha"):
+        assert policy_in_force(kind="delegation", on=tomorrow).pk == draft.pk
+        assert AuditEvent.objects.filter(action="policies.rule_adopted").exists()
+    assert "새 문서 유형 받기" not in admin.get("/rules/").content.decode()

@@ -115,6 +115,8 @@ class RuleKind:
     # The data an agency without a version of its own follows (kinds the standard model
     # does not carry).
     default: ClassVar[dict | None] = None
+    # The button that takes a newer standard model's value (%(version)s).
+    take_label: ClassVar[str] = N_("표준모델 %(version)s의 새 값 받기")
 
     # --- reading ------------------------------------------------------------------------
 
@@ -238,6 +240,11 @@ class RuleKind:
             else:
                 items.append(Value(name, label, _text(self.display(name, value), _unit(info))))
         return items
+
+    def standard_merge(self, current: dict | None, standard: dict) -> dict:
+        """The draft a newer standard model's value gives, from the agency's ``current``
+        data: the standard model's value (kinds may keep the agency's own choices)."""
+        return standard
 
     def standard_default(self, version: str | None = None) -> tuple[dict | None, str, str]:
         """(data, source, version) of the standard model's value for this kind, the latest

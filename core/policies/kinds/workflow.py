@@ -39,6 +39,15 @@ class DelegationKind(RuleKind):
     label = N_("위임전결규정")
     shape = Delegation
     editor_url = "policies:delegation"
+    take_label = N_("표준모델 %(version)s의 새 문서 유형 받기")
+
+    def standard_merge(self, current, standard):
+        """The agency keeps its final positions; the new document types are added."""
+        if not current:
+            return standard
+        known = {rule["document_type"] for rule in current["rules"]}
+        return {**current, "rules": current["rules"] + [
+            rule for rule in standard["rules"] if rule["document_type"] not in known]}
 
     def describe(self, rule: Delegation):
         positions = _positions()
