@@ -27,9 +27,17 @@ def register(kind: RuleKind) -> RuleKind:
     return kind
 
 
-for _kind in (ServiceRatingKind, PerformanceContractKind, MultiRaterKind, BonusKind,
-              PromotionKind, DelegationKind, ApprovalLinesKind, TransparencyKind,
-              AbsenceRegistrarsKind):
+for _kind in (
+    ServiceRatingKind,
+    PerformanceContractKind,
+    MultiRaterKind,
+    BonusKind,
+    PromotionKind,
+    DelegationKind,
+    ApprovalLinesKind,
+    TransparencyKind,
+    AbsenceRegistrarsKind,
+):
     register(_kind())
 
 
@@ -37,5 +45,4 @@ def kind_get(code: str) -> RuleKind | None:
     return KINDS.get(code)
 
 
-__all__ = ["KINDS", "Bound", "Item", "RuleKind", "Shape", "Table", "Value", "kind_get",
-           "register"]
+__all__ = ["KINDS", "Bound", "Item", "RuleKind", "Shape", "Table", "Value", "kind_get", "register"]

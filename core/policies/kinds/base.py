@@ -22,8 +22,6 @@ from tenants.standard_models import (
     standard_model_versions,
 )
 
-N_ = gettext_noop
-
 
 class Shape(BaseModel):
     """A rule's data, or one row of it. Unknown keys are kept out (``forbid``) so a typo in
@@ -116,7 +114,7 @@ class RuleKind:
     # does not carry).
     default: ClassVar[dict | None] = None
     # The button that takes a newer standard model's value (%(version)s).
-    take_label: ClassVar[str] = N_("표준모델 %(version)s의 새 값 받기")
+    take_label: ClassVar[str] = gettext_noop("표준모델 %(version)s의 새 값 받기")
 
     # --- reading ------------------------------------------------------------------------
 
@@ -142,8 +140,7 @@ class RuleKind:
             "string_pattern_mismatch": _("형식이 맞지 않습니다."),
             "too_short": _("항목이 너무 적습니다."),
             "too_long": _("항목이 너무 많습니다."),
-            "greater_than_equal": _("%(limit)s 이상이어야 합니다.") % {
-                "limit": ctx.get("ge")},
+            "greater_than_equal": _("%(limit)s 이상이어야 합니다.") % {"limit": ctx.get("ge")},
             "less_than_equal": _("%(limit)s 이하여야 합니다.") % {"limit": ctx.get("le")},
             "string_too_short": _("값을 입력하세요."),
         }
@@ -168,8 +165,10 @@ class RuleKind:
         default: central staff tighten or widen them by publishing a new version)."""
         version = version or latest_standard_model_version()
         rows = load_standard_model(version).get("bounds", {}).get(self.code, {})
-        return {code: Bound(code, Decimal(str(row["value"])), row["source"], version)
-                for code, row in rows.items()}
+        return {
+            code: Bound(code, Decimal(str(row["value"])), row["source"], version)
+            for code, row in rows.items()
+        }
 
     def check(self, rule: Shape, bounds: dict[str, Bound]) -> list[str]:
         """Messages for each bound ``rule`` breaks; none by default."""
@@ -200,9 +199,10 @@ class RuleKind:
         if start >= earliest:
             return None
         if earliest == today:
-            return _("지난 날짜부터 적용할 수 없습니다. 이미 지난 기간의 결과가 바뀌지 않도록 "
-                     "새 버전은 오늘(%(today)s) 이후부터 적용됩니다.") % {
-                "today": today.isoformat()}
+            return _(
+                "지난 날짜부터 적용할 수 없습니다. 이미 지난 기간의 결과가 바뀌지 않도록 "
+                "새 버전은 오늘(%(today)s) 이후부터 적용됩니다."
+            ) % {"today": today.isoformat()}
         return self.late_start_reason(earliest)
 
     def late_start_reason(self, earliest: date) -> str:
@@ -223,20 +223,48 @@ class RuleKind:
             label = _title(info, name)
             row = _row_model(info.annotation)
             if row is not None:
-                columns = [(n, i) for n, i in row.model_fields.items()
-                           if not (i.json_schema_extra or {}).get("internal")]
-                items.append(Table(name, label, [_title(i, n) for n, i in columns], [
-                    [_text(self.display(f"{name}.{n}", getattr(entry, n)), _unit(i))
-                     for n, i in columns] for entry in value]))
+                columns = [
+                    (n, i)
+                    for n, i in row.model_fields.items()
+                    if not (i.json_schema_extra or {}).get("internal")
+                ]
+                items.append(
+                    Table(
+                        name,
+                        label,
+                        [_title(i, n) for n, i in columns],
+                        [
+                            [
+                                _text(self.display(f"{name}.{n}", getattr(entry, n)), _unit(i))
+                                for n, i in columns
+                            ]
+                            for entry in value
+                        ],
+                    )
+                )
             elif _is_model(info.annotation):
                 for sub, sub_info in type(value).model_fields.items():
-                    items.append(Value(f"{name}.{sub}", f"{label} · {_title(sub_info, sub)}",
-                                       _text(self.display(f"{name}.{sub}", getattr(value, sub)),
-                                             _unit(sub_info))))
+                    items.append(
+                        Value(
+                            f"{name}.{sub}",
+                            f"{label} · {_title(sub_info, sub)}",
+                            _text(
+                                self.display(f"{name}.{sub}", getattr(value, sub)), _unit(sub_info)
+                            ),
+                        )
+                    )
             elif isinstance(value, dict):
-                items.append(Table(name, label, [_("구분"), _("값")], [
-                    [_text(self.display(f"{name}.key", k)), _text(v, _unit(info))]
-                    for k, v in value.items()]))
+                items.append(
+                    Table(
+                        name,
+                        label,
+                        [_("구분"), _("값")],
+                        [
+                            [_text(self.display(f"{name}.key", k)), _text(v, _unit(info))]
+                            for k, v in value.items()
+                        ],
+                    )
+                )
             else:
                 items.append(Value(name, label, _text(self.display(name, value), _unit(info))))
         return items
@@ -255,4 +283,3 @@ class RuleKind:
                 if row["kind"] == self.code:
                     return row["data"], row["source"], candidate
         return self.default, "", ""
-
