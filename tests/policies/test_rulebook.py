@@ -300,3 +300,16 @@ def test_an_agency_on_an_older_standard_model_takes_the_new_document_types(alpha
         assert policy_in_force(kind="delegation", on=tomorrow).pk == draft.pk
         assert AuditEvent.objects.filter(action="policies.rule_adopted").exists()
     assert "새 문서 유형 받기" not in admin.get("/rules/").content.decode()
+
+
+def test_the_demo_leaves_a_service_rating_draft_to_compare(alpha_people):
+    from tenants.demo_work import DemoStaff, _rule_draft
+
+    people = alpha_people
+    with schema_context("alpha"):
+        _rule_draft(DemoStaff(head=people.head, staff=people.staff, hr_unit=people.hr.unit,
+                              admin=people.admin))
+        draft = Policy.objects.get(status=PolicyStatus.DRAFT)
+    page = agency_client("alpha", people.admin.user).get(
+        f"/rules/kinds/service_rating/{draft.pk}/").content.decode()
+    assert "<mark>45%</mark>" in page and "<mark>10일</mark>" in page
