@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from core.audit.services import Origin
@@ -19,7 +20,7 @@ from core.policies.selectors import draft_get, kind_book, rule_shape, rulebook
 from core.portal.api import ScopedViewSet
 
 
-class VersionSerializer(serializers.Serializer):
+class RuleVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="판 번호: 결과가 이 번호로 규칙 버전을 기록합니다 "
                                             "(version id results pin)")
     status = serializers.CharField(help_text="draft | adopted")
@@ -30,7 +31,7 @@ class VersionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class BoundSerializer(serializers.Serializer):
+class RuleBoundSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     value = serializers.DecimalField(max_digits=12, decimal_places=4, coerce_to_string=False)
@@ -38,16 +39,16 @@ class BoundSerializer(serializers.Serializer):
     standard_model_version = serializers.CharField()
 
 
-class KindSerializer(serializers.Serializer):
+class RuleKindSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
-    in_force = VersionSerializer(allow_null=True)
+    in_force = RuleVersionSerializer(allow_null=True)
     value = serializers.JSONField(help_text="적용 중인 값 (기관 버전이 없으면 기본값)")
     default = serializers.JSONField(allow_null=True, help_text="표준모델 기본값")
     default_version = serializers.CharField()
-    bounds = BoundSerializer(many=True)
-    drafts = VersionSerializer(many=True)
-    history = VersionSerializer(many=True)
+    bounds = RuleBoundSerializer(many=True)
+    drafts = RuleVersionSerializer(many=True)
+    history = RuleVersionSerializer(many=True)
     earliest_effective = serializers.DateField()
     has_preview = serializers.BooleanField()
     schema = serializers.JSONField(help_text="JSON Schema of the kind's data")
@@ -115,7 +116,7 @@ class PreviewResultSerializer(serializers.Serializer):
         allow_null=True, help_text="쓰인 규칙 버전의 번호 (저장되지 않은 초안이면 null)")
 
 
-class DraftSerializer(serializers.Serializer):
+class RuleDraftSerializer(serializers.Serializer):
     data = serializers.JSONField(help_text="규칙 데이터: GET /rules/<kind>/ 의 schema 참조")
 
 
@@ -144,6 +145,7 @@ class RuleViewSet(ScopedViewSet):
     lookup_field = "kind"
     lookup_value_regex = "[a-z_]{1,40}"
     pagination_class = None
+    parser_classes = [JSONParser]
 
     def scoped_queryset(self, person):
         if not can_manage_org(person):
@@ -163,12 +165,12 @@ class RuleViewSet(ScopedViewSet):
             self._kind(kwargs["kind"])
         return super().http_method_not_allowed(request, *args, **kwargs)
 
-    @extend_schema(responses=KindSerializer(many=True))
+    @extend_schema(responses=RuleKindSerializer(many=True))
     def list(self, request):
         self.get_queryset()
         return Response([_kind_json(b) for b in rulebook(on=timezone.localdate())])
 
-    @extend_schema(responses=KindSerializer)
+    @extend_schema(responses=RuleKindSerializer)
     def retrieve(self, request, kind=None):
         kind = self._kind(kind)
         return Response(_kind_json(kind_book(kind, on=timezone.localdate())))
@@ -202,8 +204,8 @@ class RuleViewSet(ScopedViewSet):
         results = kind.preview(rule, [dict(row) for row in payload.validated_data["evaluatees"]])
         return Response({"results": results, "rule_version": version_id})
 
-    @extend_schema(request=DraftSerializer, responses={
-        201: VersionSerializer, 400: OpenApiResponse(description="한도를 넘은 초안 (refused)")},
+    @extend_schema(request=RuleDraftSerializer, responses={
+        201: RuleVersionSerializer, 400: OpenApiResponse(description="한도를 넘은 초안 (refused)")},
         examples=[OpenApiExample("거부 (refused)", response_only=True, status_codes=["400"],
                                  value={"detail": ["최상위 등급 비율은 20%를 넘을 수 없습니다 "
                                                    "— 공무원 성과평가 등에 관한 규정"]})])
@@ -213,7 +215,7 @@ class RuleViewSet(ScopedViewSet):
         kind = self._kind(kind)
         if not is_agency_admin(self.member()):
             raise PermissionDenied
-        payload = DraftSerializer(data=request.data)
+        payload = RuleDraftSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not isinstance(payload.validated_data["data"], dict):
             raise serializers.ValidationError({"data": [_("규칙 데이터는 객체여야 합니다.")]})
