@@ -313,3 +313,16 @@ def test_the_demo_leaves_a_service_rating_draft_to_compare(alpha_people):
     page = agency_client("alpha", people.admin.user).get(
         f"/rules/kinds/service_rating/{draft.pk}/").content.decode()
     assert "<mark>45%</mark>" in page and "<mark>10일</mark>" in page
+
+
+def test_a_delegation_draft_naming_an_unknown_position_is_refused(alpha_people):
+    data = _standard("delegation")
+    data["rules"][0]["final_position"] = "emperor"
+    response = _api(alpha_people).post("/api/v1/rules/delegation/drafts/", {"data": data},
+                                       content_type="application/json")
+    assert response.status_code == 400
+    assert "알 수 없는 직위입니다: emperor" in response.json()["detail"]
+    ok = _api(alpha_people).post("/api/v1/rules/delegation/drafts/",
+                                 {"data": _standard("delegation")},
+                                 content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["status"] == "draft"

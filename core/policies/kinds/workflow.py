@@ -78,10 +78,14 @@ class DelegationKind(RuleKind):
         ]
 
     def check(self, rule: Delegation, bounds):
+        problems = []
         types = [r.document_type for r in rule.rules]
         if len(types) != len(set(types)):
-            return [_("같은 문서 유형이 두 번 있습니다.")]
-        return []
+            problems.append(_("같은 문서 유형이 두 번 있습니다."))
+        unknown = sorted({r.final_position for r in rule.rules} - set(_positions()))
+        if unknown:
+            problems.append(_("알 수 없는 직위입니다: %(codes)s") % {"codes": ", ".join(unknown)})
+        return problems
 
 
 class Step(Shape):
@@ -131,8 +135,20 @@ class ApprovalLinesKind(RuleKind):
         ]
 
     def check(self, rule: ApprovalLines, bounds):
+        from core.org.models import Unit
+
         problems = []
+        positions = set(_positions())
+        units = set(Unit.objects.filter(is_active=True).values_list("code", flat=True))
         for template in rule.templates:
+            if any(
+                (s.unit and s.unit not in units) or (not s.unit and s.position not in positions)
+                for s in template.steps
+            ):
+                problems.append(
+                    _("'%(name)s' 템플릿에 알 수 없는 직위나 부서가 있습니다.")
+                    % {"name": template.name}
+                )
             last = template.steps[-1]
             if last.role != "approver" or not last.position:
                 problems.append(
