@@ -186,9 +186,11 @@ def _cells(kind: RuleKind, rule: Shape | None) -> dict[str, tuple[str, str]]:
             cells[item.key] = (item.label, item.value)
         elif isinstance(item, Table):
             for i, row in enumerate(item.rows):
-                for column, text in zip(item.columns, row, strict=False):
-                    cells[f"{item.key}.{i}.{column}"] = (
-                        f"{item.label} · {row[0] if row else i + 1} · {column}", text)
+                for j, (column, text) in enumerate(zip(item.columns, row, strict=False)):
+                    # The first column names the row: listed only where it changed.
+                    key = f"{item.key}.{i}.{column}" + ("#name" if j == 0 and len(row) > 1
+                                                        else "")
+                    cells[key] = (f"{item.label} · {row[0] if row else i + 1} · {column}", text)
     return cells
 
 
@@ -196,8 +198,10 @@ def compare(kind: RuleKind, before: Shape | None, after: Shape | None) -> list[C
     """The two versions side by side, row by row, in the order of the newer one."""
     old, new = _cells(kind, before), _cells(kind, after)
     keys = list(new) + [k for k in old if k not in new]
-    return [Compared((new.get(k) or old.get(k))[0], old.get(k, ("", "—"))[1],
+    rows = [Compared((new.get(k) or old.get(k))[0], old.get(k, ("", "—"))[1],
                      new.get(k, ("", "—"))[1]) for k in keys]
+    return [row for key, row in zip(keys, rows, strict=True)
+            if not key.endswith("#name") or row.changed]
 
 
 class AdoptForm(forms.Form):
