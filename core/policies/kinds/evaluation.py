@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pydantic import Field
@@ -184,7 +185,10 @@ class ServiceRatingKind(RuleKind):
             people.append(
                 Evaluatee(id=str(row["id"]), unit=row["unit"], score=Decimal(str(row["score"])))
             )
-        graded = distribute(people, self.distribution_rule(rule), parents)
+        try:
+            graded = distribute(people, self.distribution_rule(rule), parents)
+        except ValueError as error:  # the function's refusal (DistributionError), in Korean
+            raise ValidationError(str(error)) from None
         return [
             {"id": g.id, "grade": g.grade, "rank": g.rank, "pooled_into": g.pooled_into}
             for g in graded
