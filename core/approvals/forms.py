@@ -118,13 +118,20 @@ class AbsenceForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none())
+    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none(),
+                          error_messages={"required": _("공람할 사람을 지정하세요.")})
     deadline = forms.DateField(label=_("공람 기한"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = active_people()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError(_("공람 기한은 오늘이나 그 뒤여야 합니다."))
+        return deadline
 
 
 class ReviseForm(forms.Form):

@@ -512,6 +512,8 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
                                 "기록물 열람 담당자입니다 (비공개 문서는 기안자와 결재권자만)."))
     if not people:
         raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("공람 기한은 오늘이나 그 뒤여야 합니다.")})
     with transaction.atomic():
         new = [Circulation(document=document, person=person, circulated_by=actor,
                            deadline=deadline) for person in people]

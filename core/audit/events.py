@@ -76,6 +76,9 @@ class EventType(models.TextChoices):
     DELEGATION_UPDATED = "policies.delegation_updated", _("위임전결규정 변경")
     LINE_TEMPLATES_UPDATED = "policies.line_templates_updated", _("결재선 템플릿 변경")
     TRANSPARENCY_UPDATED = "policies.transparency_updated", _("업무 공개 범위 변경")
+    RULE_DRAFT_SAVED = "policies.rule_draft_saved", _("규칙 초안 저장")
+    RULE_DRAFT_DISCARDED = "policies.rule_draft_discarded", _("규칙 초안 삭제")
+    RULE_ADOPTED = "policies.rule_adopted", _("규칙 새 버전 채택")
 
     DOCUMENT_DRAFTED = "approvals.document_drafted", _("문서 기안")
     DOCUMENT_EDITED = "approvals.document_edited", _("기안 수정")
@@ -169,6 +172,10 @@ SPECS: dict[EventType, Spec] = {
     EventType.DELEGATION_UPDATED: _ADMIN,
     EventType.LINE_TEMPLATES_UPDATED: _ADMIN,
     EventType.TRANSPARENCY_UPDATED: _ADMIN,
+    # The kind's code, and for adoption the date the version applies from (ISO).
+    EventType.RULE_DRAFT_SAVED: Spec(Visibility.ADMIN, {"kind": str}),
+    EventType.RULE_DRAFT_DISCARDED: Spec(Visibility.ADMIN, {"kind": str}),
+    EventType.RULE_ADOPTED: Spec(Visibility.ADMIN, {"kind": str, "effective_from": str}),
     EventType.DOCUMENT_DRAFTED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_EDITED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_SUBMITTED: Spec(Visibility.READERS, _DOCUMENT),

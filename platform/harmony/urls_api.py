@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
 from core.org import api as org_api
+from core.policies.api import RuleViewSet
 from core.portal.audit_api import AuditEventViewSet
 from core.schedules import api as schedules_api
 from core.work import api as work_api
@@ -34,6 +35,7 @@ router.register("tasks", work_api.TaskViewSet, basename="task")
 router.register("memos", work_api.MemoViewSet, basename="memo")
 router.register("instructions", work_api.InstructionViewSet, basename="instruction")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("rules", RuleViewSet, basename="rule")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),
