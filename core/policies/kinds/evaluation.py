@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pydantic import Field
 
+from core.performance.distribution import DistributionRule, Evaluatee, Grade, distribute
 from core.policies.kinds.base import Bound, RuleKind, Shape
 
 MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -151,8 +152,6 @@ class ServiceRatingKind(RuleKind):
 
     def distribution_rule(self, rule: ServiceRating):
         """The rule as the forced-distribution function takes it."""
-        from core.performance.distribution import DistributionRule, Grade
-
         return DistributionRule(
             grades=tuple(Grade(name=g.name, share=g.share) for g in rule.grades),
             min_unit_size=rule.small_unit_pool_below,
@@ -165,7 +164,6 @@ class ServiceRatingKind(RuleKind):
         a unit that is one of the agency's unit codes pools along the org chart, any other
         label is an evaluation unit of its own (pooling into ``parent`` when given)."""
         from core.org.models import Unit
-        from core.performance.distribution import Evaluatee, distribute
 
         tree = dict(Unit.objects.values_list("code", "parent__code"))
         parents: dict[str, str | None] = {}
