@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.approvals.models import (
     CONTINUOUS,
     Absence,
+    ActionKind,
     ApprovalStep,
     Circulation,
     Disclosure,
@@ -336,6 +337,27 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         documents = documents.filter(created_at__date__lte=until)
     allowed = {"-submitted_at", "submitted_at", "title", "-approved_at"}
     return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
+
+
+def returned_to_drafter(*, person: Person) -> QuerySet[Document]:
+    """반려: the person's documents sent back to them, newest return first, each with the
+    reason (``return_note``), who returned it (``returned_by``) and when (``returned_at``)."""
+    last = (DocumentAction.objects.filter(document=OuterRef("pk"), kind=ActionKind.RETURNED)
+            .order_by("-occurred_at", "-id"))
+    return (Document.objects.filter(drafter=person, status=DocumentStatus.RETURNED)
+            .annotate(return_note=Subquery(last.values("note")[:1]),
+                      returned_by=Subquery(last.values("actor__name")[:1]),
+                      returned_at=Subquery(last.values("occurred_at")[:1]))
+            .defer("body").order_by("-returned_at", "-id"))
+
+
+def last_return(document: Document) -> DocumentAction | None:
+    """The latest 반려 of a document now returned to its drafter, with who and why (reads
+    the actions prefetched by ``document_card``); None otherwise."""
+    if document.status != DocumentStatus.RETURNED:
+        return None
+    returns = [a for a in document.actions.all() if a.kind == ActionKind.RETURNED]
+    return returns[-1] if returns else None
 
 
 def waiting_counts(*, person: Person) -> dict[str, int]:

@@ -168,6 +168,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
+        "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
         "to_acknowledge": to_acknowledge,
@@ -316,8 +317,9 @@ def redraft(request, pk: int):
         else:
             messages.success(request, _("고친 문서를 다시 올렸습니다."))
             return redirect("approvals:document", pk=pk)
-    return render(request, "approvals/draft.html", {"form": form, "document": found},
-                  status=400 if form.errors else 200)
+    return render(request, "approvals/draft.html", {
+        "form": form, "document": found, "returned": selectors.last_return(found)},
+        status=400 if form.errors else 200)
 
 
 def _previous_draft(document) -> dict:
