@@ -7,13 +7,28 @@ from django.utils.translation import pgettext_lazy
 
 from core.approvals.models import AbsenceKind, Disclosure, StepRole
 from core.approvals.selectors import absence_registrable_people
-from core.approvals.services import MAX_BODY_CHARS, LineEntry
+from core.approvals.services import MAX_BODY_CHARS, LineEntry, body_is_empty
 from core.org.forms import PeopleChoice, PersonChoice, active_people
 from core.org.models import Person, Unit
 
 MAX_REVIEWERS = 3
 # frontend/static/harmony/rich-text.js turns this textarea into a rich-text editor.
 RICH_TEXT = forms.Textarea(attrs={"rows": 12, "data-rich-text": ""})
+EMPTY_BODY = _("본문을 입력하세요.")
+
+
+class BodyField(forms.CharField):
+    """The text of a document: rich text (HTML) or plain lines; a body that shows nothing —
+    an editor left as ``<div><br></div>`` — is refused like a missing one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS,
+                         error_messages={"required": EMPTY_BODY}, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if body_is_empty(value):
+            raise forms.ValidationError(EMPTY_BODY, code="required")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,7 +52,7 @@ class MultipleFileField(forms.FileField):
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
-    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
+    body = BodyField()
     disclosure = forms.ChoiceField(label=_("공개 구분"), choices=Disclosure.choices)
     disclosure_ground = forms.TypedChoiceField(
         label=_("비공개 근거 (정보공개법 제9조제1항)"), required=False, coerce=int,
@@ -129,7 +144,7 @@ class CirculateForm(forms.Form):
 
 class ReviseForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
-    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
+    body = BodyField()
 
 
 class SkipForm(forms.Form):

@@ -2,6 +2,7 @@
 steps and a history row, and appends the audit event, all in one transaction; a move that
 lost a race finds the document changed and is refused with "already handled"."""
 
+import html
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from core.policies.selectors import delegation_rules
 
 MAX_BODY_CHARS = 200_000
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# Whitespace, no-break and zero-width spaces: a body of only these is empty.
+INVISIBLE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
 MAX_ATTACHMENTS = 10
 # Office documents used in government (HWP/HWPX included), PDF, images, text and archives.
 ATTACHMENT_TYPES = {
@@ -73,8 +76,15 @@ class LineEntry:
     parallel: bool = False
 
 
+def body_is_empty(body: str) -> bool:
+    """Whether the text shows nothing once its markup is gone: an editor left as
+    ``<div><br></div>``, spaces, ``&nbsp;``."""
+    text = html.unescape(nh3.clean(body or "", tags=set()))
+    return not INVISIBLE.sub("", text)
+
+
 def _clean_body(body: str) -> str:
-    if not body or not body.strip():
+    if body_is_empty(body):
         raise ValidationError({"body": _("본문을 입력하세요.")})
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError({"body": _("본문이 너무 깁니다 (최대 %(n)s자).") % {
