@@ -247,6 +247,32 @@ def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Perso
     return head_with_position(drafter=drafter, position=final.get(document_type, ""))
 
 
+PEOPLE_SHOWN = 20
+
+
+def people_search(*, query: str, drafter: Person,
+                  limit: int = PEOPLE_SHOWN) -> tuple[list[Person], bool]:
+    """The active people of the agency matching every word of ``query`` in their name, unit
+    or position (the drafter, who signs as drafter, left out), at most ``limit``, and
+    whether more match."""
+    words = query.split()[:5]
+    if not words:
+        return [], False
+    people = (Person.objects.filter(status=PersonStatus.ACTIVE).exclude(pk=drafter.pk)
+              .select_related("unit", "position"))
+    for word in words:
+        people = people.filter(Q(name__icontains=word) | Q(unit__name__icontains=word)
+                               | Q(position__name__icontains=word))
+    found = list(people.order_by("unit__name", "position__rank", "name", "pk")[:limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def line_people(ids) -> dict[int, Person]:
+    """The people a line being built names, with their unit and position (one query)."""
+    pks = {int(pk) for pk in ids if str(pk).isdecimal()}
+    return Person.objects.select_related("unit", "position").in_bulk(pks)
+
+
 def line_templates(*, on: date) -> list[dict]:
     """결재선 템플릿 in force: [{document_type, name, steps: [{role, position|unit}]}, ...]."""
     policy = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=on)
