@@ -128,8 +128,11 @@ class DraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, drafter: Person, document_types: list[tuple[str, str]],
-                 templates: list[dict], **kwargs):
+                 templates: list[dict], saving: bool = False, **kwargs):
+        """``saving``: 임시 저장, which keeps the draft without sending it up, so its line
+        may still be incomplete."""
         super().__init__(*args, **kwargs)
+        self.fields["approver"].required = not saving
         self.fields["document_type"].choices = document_types
         type_names = dict(document_types)
         self.fields["line_template"].choices = [("", _("직접 지정"))] + [
@@ -148,6 +151,13 @@ class DraftForm(forms.Form):
         if len(reviewers) > MAX_REVIEWERS:
             raise forms.ValidationError(TOO_MANY_REVIEWERS, params={"n": MAX_REVIEWERS})
         return reviewers  # in the order chosen: 검토 runs in that order
+
+    def line_ids(self) -> dict[str, list[int]]:
+        """The line chosen, as ids in order (kept with a saved draft until it goes up)."""
+        data = self.cleaned_data
+        return {"reviewers": [p.pk for p in data["reviewers"]],
+                "cooperators": [p.pk for p in data["cooperators"]],
+                "approver": [data["approver"].pk] if data.get("approver") else []}
 
     def line(self) -> list[LineEntry]:
         data = self.cleaned_data

@@ -580,24 +580,53 @@ def circulation_mark_read(*, document: Document, person: Person) -> None:
 
 
 def document_edit(*, document: Document, actor: Person, title: str, body: str,
+                  document_type: str | None = None, disclosure: str | None = None,
+                  disclosure_ground: int | None = None, recipient_units=None,
+                  external_recipients=None, attachments=(),
                   origin: Origin = COMMAND_ORIGIN) -> Document:
     """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
-    text that was submitted stays in its version)."""
+    text that was submitted stays in its version): its text and, when given, its type,
+    disclosure class and recipients; ``attachments`` are added to those it has (임시 저장
+    keeps them)."""
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     body = _clean_body(body)
-    with transaction.atomic():
+    if disclosure is not None:
+        _check_disclosure(disclosure, disclosure_ground)
+    with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.drafter_id != actor.pk:
             raise ValidationError(_("기안자만 고칠 수 있습니다."))
         if document.status not in EDITABLE:
             raise AlreadyHandled
+        _check_attachments([*document.attachments.all(), *attachments])
         document.title, document.body = title.strip(), body
-        document.save(update_fields=["title", "body"])
+        fields = ["title", "body"]
+        if document_type is not None:
+            document.document_type = document_type
+            fields.append("document_type")
+        if disclosure is not None:
+            document.disclosure = disclosure
+            document.disclosure_ground = (disclosure_ground if disclosure != Disclosure.PUBLIC
+                                          else None)
+            fields += ["disclosure", "disclosure_ground"]
+        document.save(update_fields=fields)
+        if recipient_units is not None or external_recipients is not None:
+            _readdress(document, recipient_units or (), external_recipients or ())
+        _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_EDITED, actor=actor, subject=document,
                      person_id=document.drafter_id, unit_id=document.handling_unit_id,
                      payload={"title": document.title[:200]}, origin=origin)
     return document
+
+
+def _readdress(document: Document, units, external) -> None:
+    """Replace the recipients of a document not yet dispatched."""
+    document.recipients.all().delete()
+    DocumentRecipient.objects.bulk_create(
+        [DocumentRecipient(document=document, unit=unit) for unit in set(units)]
+        + [DocumentRecipient(document=document, external_name=name.strip()[:200])
+           for name in external if name.strip()])
 
 
 def step_revise(*, document: Document, actor: Person, title: str, body: str,

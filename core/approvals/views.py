@@ -102,13 +102,17 @@ def draft(request):
     options = {"document_types": document_types(on=today), "templates": templates,
                "drafter": person}
     if request.method == "POST" and not _editing_line(request.POST):
-        form = DraftForm(request.POST, request.FILES, **options)
+        saving = "save_draft" in request.POST
+        form = DraftForm(request.POST, request.FILES, saving=saving, **options)
         if form.is_valid():
             try:
-                document = _draft_and_submit(form, person, Origin.from_request(request))
+                document = _draft_and_submit(form, person, Origin.from_request(request),
+                                             submit=not saving)
             except ValidationError as error:
                 form_refused(form, error)
             else:
+                if saving:
+                    return _saved(request, form, document)
                 messages.success(request, _("결재를 올렸습니다."))
                 return redirect("approvals:document", pk=document.pk)
         return _draft_page(request, form, person, status=400 if form.errors else 200)
@@ -117,11 +121,26 @@ def draft(request):
                        unfilled=line.unfilled if line else ())
 
 
+def _saved(request, form: DraftForm, document):
+    """After 임시 저장: back to the draft's editing page, with its attachments stored and its
+    line remembered for this session (a draft's line is only written when it goes up)."""
+    request.session[f"draft_line:{document.pk}"] = form.line_ids()
+    messages.success(request, _("임시 저장했습니다. 붙임 파일 %(n)d개가 함께 저장되어 있습니다.")
+                     % {"n": document.attachments.count()})
+    return redirect("approvals:redraft", pk=document.pk)
+
+
 def _typed(request) -> dict:
-    """What the draft form posted, as initial values (lists for the fields taking several)."""
+    """What the draft form posted, as initial values (lists for the fields taking several);
+    the line as posted, even when a role has nobody left."""
     fields = DraftForm.base_fields
-    return {key: values if isinstance(fields[key], forms.ModelMultipleChoiceField)
-            else values[0] for key, values in request.POST.lists() if key in fields}
+    typed = {key: values if isinstance(fields[key], forms.ModelMultipleChoiceField)
+             else values[0] for key, values in request.POST.lists() if key in fields}
+    if request.method != "POST" or "apply_template" in request.POST:
+        return typed  # nothing typed yet, or the template fills the line
+    return {**typed, "reviewers": request.POST.getlist("reviewers"),
+            "cooperators": request.POST.getlist("cooperators"),
+            "approver": request.POST.get("approver") or None}
 
 
 def _template_initial(request, person, templates: list[dict], today):
@@ -196,7 +215,7 @@ def people(request):
                   {"builder": {"query": query, "found": found, "more": more}})
 
 
-def _draft_and_submit(form: DraftForm, person, origin: Origin):
+def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool = True):
     data = form.cleaned_data
     with transaction.atomic():
         document = services.document_draft(
@@ -206,6 +225,8 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
             recipient_units=data["recipient_units"],
             external_recipients=data["external_recipients"],
             attachments=data["attachments"], origin=origin)
+        if not submit:
+            return document
         return services.document_submit(document=document, line=form.line(), actor=person,
                                         origin=origin)
 
@@ -366,29 +387,46 @@ def redraft(request, pk: int):
     today = timezone.localdate()
     options = {"drafter": person, "document_types": document_types(on=today),
                "templates": selectors.line_templates(on=today)}
+    previous = _previous_draft(found, request.session.get(f"draft_line:{found.pk}"))
     if request.method == "POST" and _editing_line(request.POST):
-        form = DraftForm(initial={**_previous_draft(found), **_typed(request)}, **options)
+        form = DraftForm(initial={**previous, **_typed(request)}, **options)
         return _draft_page(request, form, person, document=found)
-    form = DraftForm(request.POST or None, initial=_previous_draft(found), **options)
+    saving = "save_draft" in request.POST
+    form = DraftForm(request.POST or None, request.FILES or None, initial=previous,
+                     saving=saving, **options)
     if request.method == "POST" and form.is_valid():
         origin, data = Origin.from_request(request), form.cleaned_data
         try:
             with transaction.atomic():
-                services.document_edit(document=found, actor=person, title=data["title"],
-                                       body=data["body"], origin=origin)
-                services.document_submit(document=found, line=form.line(), actor=person,
-                                         origin=origin)
+                services.document_edit(
+                    document=found, actor=person, title=data["title"], body=data["body"],
+                    document_type=data["document_type"], disclosure=data["disclosure"],
+                    disclosure_ground=data["disclosure_ground"],
+                    recipient_units=data["recipient_units"],
+                    external_recipients=data["external_recipients"],
+                    attachments=data["attachments"], origin=origin)
+                if not saving:
+                    services.document_submit(document=found, line=form.line(), actor=person,
+                                             origin=origin)
         except ValidationError as error:
             form_refused(form, error)
         else:
+            if saving:
+                return _saved(request, form, found)
+            request.session.pop(f"draft_line:{found.pk}", None)
             messages.success(request, _("고친 문서를 다시 올렸습니다."))
             return redirect("approvals:document", pk=pk)
     return _draft_page(request, form, person, document=found,
                        status=400 if form.errors else 200)
 
 
-def _previous_draft(document) -> dict:
+def _previous_draft(document, saved_line: dict | None = None) -> dict:
+    """The document as the form's starting values; the line it went up with, or for a draft
+    never sent the line remembered when it was saved."""
     steps = list(document.steps.all())
+    if not steps and saved_line:
+        return {**_previous_draft(document), **saved_line,
+                "approver": next(iter(saved_line.get("approver", [])), None)}
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,

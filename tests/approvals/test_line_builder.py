@@ -187,3 +187,19 @@ def test_a_position_without_a_head_proposes_nobody(division_head):
         Position.objects.filter(code="division_head").update(code="renamed")
     page = agency_client("alpha", division_head.staff.user).get("/approvals/new/")
     assert "위임전결규정에 따라" not in page.content.decode()
+
+
+def test_a_role_emptied_on_the_redraft_page_stays_empty(division_head):
+    people = division_head
+    staff = agency_client("alpha", people.staff.user)
+    staff.post("/approvals/new/", {**DRAFT, "reviewers": [people.hr.pk],
+                                   "approver": people.head.pk})
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    staff.post(f"/approvals/{document.pk}/withdraw/")
+    # The reviewer was taken off (no reviewers posted); a search must not bring them back.
+    page = staff.post(f"/approvals/{document.pk}/redraft/", {
+        **DRAFT, "approver": people.head.pk, "people_q": "성과", "find_people": "1"})
+    assert page.status_code == 200
+    assert _hidden(page.content.decode(), "reviewers") == []
+    assert _hidden(page.content.decode(), "approver") == [people.head.pk]

@@ -1,6 +1,7 @@
-"""The line builder in a real browser at 1366 px: people found as the drafter types, added
-as reviewers, reordered with the keyboard, and the document goes up with the line in that
-order and the attachment chosen before (the builder never reloads the page)."""
+"""The line builder in a real browser at 1366 px: a line template loaded, people found as the
+drafter types, added as reviewers, reordered with the keyboard, and the document goes up
+with the line in that order and the attachment chosen first (neither the template nor the
+builder reloads the page)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -45,10 +46,16 @@ def test_reviewers_are_reordered_by_keyboard_and_kept_in_that_order(
     attachment = tmp_path / "근거자료.pdf"
     attachment.write_bytes(b"%PDF-1.4 test")
     page.get_by_label("붙임 파일").set_input_files(str(attachment))
+    # Loading a line template replaces the line builder alone: the chosen file stays.
+    page.get_by_label("결재선 템플릿").select_option(label="일반 기안 (일반 문서)")
+    page.get_by_role("button", name="결재선 불러오기").click()
+    expect(page.locator("#line-builder input[name=approver]")).to_have_value(
+        str(head.pk), timeout=TIMEOUT_MS)
+    assert page.get_by_label("붙임 파일").evaluate("input => input.files.length") == 1
 
     search = page.get_by_role("searchbox", name="결재선에 넣을 사람 찾기")
     search.fill("검토지원과")
-    expect(page.locator(".hm-people-results li")).to_have_count(3)
+    expect(page.locator(".hm-people-results li")).to_have_count(3, timeout=TIMEOUT_MS)
     search.press("Enter")  # searches; never submits the draft
     for person in (park, lee, jung):
         page.get_by_role("button", name=f"{person.name} 님을 검토자로 넣기").click()
@@ -66,6 +73,12 @@ def test_reviewers_are_reordered_by_keyboard_and_kept_in_that_order(
     page.get_by_role("button", name="이검토 님을 결재선에서 빼기").press("Enter")
     expect(reviewers).to_have_text(["정검토", "박검토"])
     page.get_by_role("button", name="이검토 님을 검토자로 넣기").click()
+    expect(reviewers).to_have_text(["정검토", "박검토", "이검토"])
+    # By mouse: drag 이검토 above 박검토, then back below it.
+    entries = page.locator('.hm-line-list[data-field="reviewers"] .hm-line-entry')
+    entries.nth(2).drag_to(entries.nth(1), target_position={"x": 20, "y": 3})
+    expect(reviewers).to_have_text(["정검토", "이검토", "박검토"])
+    entries.nth(1).drag_to(entries.nth(2), target_position={"x": 20, "y": 30})
     expect(reviewers).to_have_text(["정검토", "박검토", "이검토"])
     expect(page.locator("#line-builder input[name=approver]")).to_have_value(str(head.pk))
     screenshot(page, "line-builder-1366")
