@@ -203,3 +203,21 @@ def test_a_role_emptied_on_the_redraft_page_stays_empty(division_head):
     assert page.status_code == 200
     assert _hidden(page.content.decode(), "reviewers") == []
     assert _hidden(page.content.decode(), "approver") == [people.head.pk]
+
+
+def test_the_search_takes_the_same_queries_however_many_it_finds(division_head):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = agency_client("alpha", division_head.staff.user)
+    staff.get("/approvals/people/", {"people_q": "대량"})  # warm the host cache
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            staff.get("/approvals/people/", {"people_q": "대량"})
+        return len(captured)
+
+    add_people(2, units=2, batch="A")
+    few = queries()
+    add_people(30, units=3, batch="C")
+    assert queries() == few

@@ -56,6 +56,15 @@
     if (field === "approver") target.replaceChildren();
     target.appendChild(makeEntry(field, pk, button.dataset.name, button.dataset.detail || ""));
     announce(say(root.dataset.added, { name: button.dataset.name, role: target.dataset.role }));
+    offerProposed();
+  }
+
+  // "제안대로 지정" is offered while the proposed approver is not the approver.
+  function offerProposed() {
+    var offer = builder().querySelector(".hm-line-proposed button");
+    if (!offer) return;
+    var approver = list("approver").querySelector("input");
+    offer.hidden = Boolean(approver) && "approver:" + approver.value === offer.value;
   }
 
   function move(button) {
@@ -73,6 +82,7 @@
     var entry = button.closest(".hm-line-entry");
     var name = nameOf(entry);
     entry.remove();
+    offerProposed();
     document.getElementById("people-q").focus();
     announce(say(builder().dataset.removed, { name: name }));
   }
