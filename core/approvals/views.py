@@ -35,6 +35,7 @@ from core.portal.access import (
     current_person,
     current_signers,
     person_passes,
+    person_cached,
     remember_queue_count,
 )
 from core.portal.feedback import flash_refused, form_refused
@@ -70,7 +71,8 @@ def boxes(request):
     page = Paginator(documents, 30).get_page(request.GET.get("page"))
     if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
         remember_queue_count(request, page.paginator.count)
-    counts = selectors.waiting_counts(person=person)
+    counts = person_cached(request, "waiting_counts",
+                           lambda: selectors.waiting_counts(person=person))
     shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
         [(*ALL_BOX, 0)] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
@@ -151,7 +153,10 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
 def document(request, pk: int):
     person = current_person(request)
     signers = current_signers(request)
-    found = selectors.document_for(person=person, pk=pk, signers=signers)
+    # Kept per person until the agency's data next changes (see ``person_cached``): whether
+    # they may read it and everything its card shows.
+    found = person_cached(request, f"document:{pk}", lambda: selectors.document_for(
+        person=person, pk=pk, signers=signers))
     if found is None:
         raise Http404
     steps = found.steps.all()
