@@ -3,8 +3,9 @@
 django-tenants' ``clone_schema`` SQL function works but is generic and slow (~0.4 s here,
 most of it in PL/pgSQL catalogue walking). Our template holds only tables, identity
 sequences, plain sequences (the data version), constraints, indexes and triggers, so we read
-its DDL from the catalogue once per migration state and replay it as one script. Names of constraints and indexes are kept, so
-later migrations that refer to them by name work on cloned schemas too.
+its DDL from the catalogue once per migration state and replay it as one script. Names of
+constraints and indexes are kept, so later migrations that refer to them by name work on
+cloned schemas too.
 """
 
 from dataclasses import dataclass

@@ -34,8 +34,8 @@ from core.policies.selectors import document_types
 from core.portal.access import (
     current_person,
     current_signers,
-    person_passes,
     person_cached,
+    person_passes,
     remember_queue_count,
 )
 from core.portal.feedback import flash_refused, form_refused

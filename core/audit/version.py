@@ -24,8 +24,22 @@ SEQUENCE = "harmony_data_version"
 CACHE_SECONDS = 120
 EAGER = False
 # Statements that only read (or only set up the session or a savepoint) leave the version be.
-_READS = ("SELECT", "SET ", "SHOW", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT",
-          "EXPLAIN", "LISTEN", "UNLISTEN", "DECLARE", "FETCH", "CLOSE")
+_READS = (
+    "SELECT",
+    "SET ",
+    "SHOW",
+    "SAVEPOINT",
+    "RELEASE",
+    "ROLLBACK",
+    "BEGIN",
+    "COMMIT",
+    "EXPLAIN",
+    "LISTEN",
+    "UNLISTEN",
+    "DECLARE",
+    "FETCH",
+    "CLOSE",
+)
 
 
 def data_version() -> int:
@@ -42,8 +56,10 @@ def data_version_bump(using=None, schema: str | None = None) -> None:
     conn = using or connection
     schema = schema or conn.schema_name
     with conn.cursor() as cursor:
-        cursor.execute("SELECT nextval(c) FROM to_regclass(%s) AS c WHERE c IS NOT NULL",
-                       [f'"{schema}".{SEQUENCE}'])
+        cursor.execute(
+            "SELECT nextval(c) FROM to_regclass(%s) AS c WHERE c IS NOT NULL",
+            [f'"{schema}".{SEQUENCE}'],
+        )
 
 
 def _writes(sql) -> bool:
@@ -68,15 +84,17 @@ def _watch_writes(execute, sql, params, many, context):
                 schemas.add(schema)
                 break
         else:
-            schemas = {schema}
-
-            def bump():
-                for name in sorted(schemas):
-                    data_version_bump(conn, name)
-
-            bump.harmony_schemas = schemas
-            conn.on_commit(bump)
+            conn.on_commit(_bumper(conn, {schema}))
     return result
+
+
+def _bumper(conn, schemas: set[str]):
+    def bump():
+        for name in sorted(schemas):
+            data_version_bump(conn, name)
+
+    bump.harmony_schemas = schemas
+    return bump
 
 
 def install(sender=None, connection=None, **kwargs) -> None:

@@ -9,6 +9,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL("CREATE SEQUENCE IF NOT EXISTS harmony_data_version",
-                          "DROP SEQUENCE IF EXISTS harmony_data_version"),
+        migrations.RunSQL(
+            "CREATE SEQUENCE IF NOT EXISTS harmony_data_version",
+            "DROP SEQUENCE IF EXISTS harmony_data_version",
+        ),
     ]
