@@ -1,5 +1,7 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -68,7 +70,12 @@ def boxes(request):
         services.documents_export_record(actor=person, box=box, filters=filters,
                                          origin=Origin.from_request(request))
         return documents_xlsx_response(documents, box=box)
-    page = Paginator(documents, 30).get_page(request.GET.get("page"))
+    paginator = Paginator(documents, 30)
+    # The list's length, kept like the rest of the page until the agency's data next changes.
+    listed = hashlib.md5(repr((box, sorted(filters.items()))).encode(),
+                         usedforsecurity=False).hexdigest()
+    paginator.count = person_cached(request, f"box-count:{listed}", documents.count)
+    page = paginator.get_page(request.GET.get("page"))
     if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
         remember_queue_count(request, page.paginator.count)
     counts = person_cached(request, "waiting_counts",

@@ -20,7 +20,20 @@ def current_person(request) -> Person | None:
     if not hasattr(request, "_person"):
         from core.org.selectors import person_for_user
 
-        request._person = person_for_user(request.user) if on_agency_host() else None
+        user = request.user
+        if not on_agency_host() or not getattr(user, "is_authenticated", False):
+            request._person = None
+        else:
+            # Kept until the agency's data next changes, like what pages keep: a person made
+            # inactive, given other roles or another account is read afresh at once.
+            key = f"person-of-user:{user.pk}:{current_data_version(request)}"
+            kept = cache.get(key)
+            if kept is None:
+                from core.audit.version import CACHE_SECONDS
+
+                kept = (person_for_user(user),)
+                cache.set(key, kept, CACHE_SECONDS)
+            request._person = kept[0]
     return request._person
 
 

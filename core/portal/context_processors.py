@@ -6,12 +6,19 @@ current page opens its items in a second row, so the first row stays short for e
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.org.models import RoleCode
 from core.org.selectors import can_manage_org, is_agency_admin, role_codes
-from core.portal.access import current_person, current_queue_count, on_agency_host
+from core.portal.access import (
+    current_data_version,
+    current_person,
+    current_queue_count,
+    on_agency_host,
+)
 
 
 @dataclass
@@ -82,6 +89,17 @@ def _mark_current(groups: list[NavGroup], path: str) -> NavGroup | None:
     return group if len(group.items) > 1 else None
 
 
+def kept_for(request, person) -> str:
+    """What a fragment kept with ``{% keep %}`` (core/portal/templatetags/keep.py) varies on:
+    the signed-in person and account, the agency's data version (anything written in the
+    agency since reads it afresh), the date, the language and the time zone. The cache key
+    carries the agency's schema (django-tenants' key function)."""
+    return ":".join(str(part) for part in (
+        person.pk if person else "-", request.user.pk, current_data_version(request),
+        timezone.localdate().isoformat(), translation.get_language(),
+        timezone.get_current_timezone_name()))
+
+
 def portal(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"agency": getattr(request, "tenant", None), "nav": []}
@@ -89,7 +107,8 @@ def portal(request) -> dict:
         person = current_person(request)
         nav = _agency_nav(person, current_queue_count(request))
         return {"agency": request.tenant, "me": person, "nav": nav,
-                "subnav": _mark_current(nav, request.path)}
+                "subnav": _mark_current(nav, request.path),
+                "kept": SimpleLazyObject(lambda: kept_for(request, person))}
     nav = _console_nav()
     return {"agency": None, "is_console": True, "nav": nav,
             "subnav": _mark_current(nav, request.path)}

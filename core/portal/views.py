@@ -2,6 +2,7 @@
 colleagues."""
 
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from core.org.selectors import unit_colleagues
 from core.portal.access import (
@@ -19,11 +20,12 @@ def home(request):
     person = current_person(request)
     colleagues, glance = [], None
     if person:
-        colleagues = person_cached(request, "colleagues",
-                                   lambda: list(unit_colleagues(person)))
+        # Read only if the page's kept fragment has to be rendered afresh.
+        colleagues = SimpleLazyObject(lambda: person_cached(
+            request, "colleagues", lambda: list(unit_colleagues(person))))
         if person.is_active:
-            glance = person_cached(request, "glance", lambda: at_a_glance(
+            glance = SimpleLazyObject(lambda: person_cached(request, "glance", lambda: at_a_glance(
                 person=person, signers=current_signers(request),
-                turn_count=current_queue_count(request)))
+                turn_count=current_queue_count(request))))
     return render(request, "portal/home.html", {
         "person": person, "colleagues": colleagues, "glance": glance})
