@@ -37,12 +37,12 @@ def current_person(request) -> Person | None:
     return request._person
 
 
-def current_data_version(request) -> int:
+def current_data_version(request) -> str:
     """The agency's data version (core/audit/version.py), read once per request."""
     if not hasattr(request, "_data_version"):
-        from core.audit.version import data_version
+        from core.audit.version import data_version_mark
 
-        request._data_version = data_version()
+        request._data_version = data_version_mark()
     return request._data_version
 
 

@@ -89,6 +89,21 @@ def _mark_current(groups: list[NavGroup], path: str) -> NavGroup | None:
     return group if len(group.items) > 1 else None
 
 
+def _lazy_nav(request, person):
+    """The menu and its open group, built only if the page's kept menu (base.html) has to be
+    rendered afresh."""
+    built = {}
+
+    def build() -> dict:
+        if not built:
+            built["nav"] = _agency_nav(person, current_queue_count(request))
+            built["subnav"] = _mark_current(built["nav"], request.path)
+        return built
+
+    return (SimpleLazyObject(lambda: build()["nav"]),
+            SimpleLazyObject(lambda: build()["subnav"]))
+
+
 def kept_for(request, person) -> str:
     """What a fragment kept with ``{% keep %}`` (core/portal/templatetags/keep.py) varies on:
     the signed-in person and account, the agency's data version (anything written in the
@@ -105,9 +120,8 @@ def portal(request) -> dict:
         return {"agency": getattr(request, "tenant", None), "nav": []}
     if on_agency_host():
         person = current_person(request)
-        nav = _agency_nav(person, current_queue_count(request))
-        return {"agency": request.tenant, "me": person, "nav": nav,
-                "subnav": _mark_current(nav, request.path),
+        nav, subnav = _lazy_nav(request, person)
+        return {"agency": request.tenant, "me": person, "nav": nav, "subnav": subnav,
                 "kept": SimpleLazyObject(lambda: kept_for(request, person))}
     nav = _console_nav()
     return {"agency": None, "is_console": True, "nav": nav,
