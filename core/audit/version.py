@@ -57,6 +57,33 @@ def data_version_mark() -> str:
     return f"{oid}.{value}"
 
 
+def request_mark() -> str:
+    """``data_version_mark()`` of the current schema, read once per request (the session,
+    the signed-in account and the page's kept fragments all key on it); see
+    ``DataVersionMiddleware``."""
+    memo = getattr(connection, "harmony_mark", None)
+    schema = connection.schema_name
+    if memo is None or memo[0] != schema:
+        memo = (schema, data_version_mark())
+        connection.harmony_mark = memo
+    return memo[1]
+
+
+class DataVersionMiddleware:
+    """Forget the version read by the previous request on this connection (after the host
+    lookup, before sessions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.harmony_mark = None
+        try:
+            return self.get_response(request)
+        finally:
+            connection.harmony_mark = None
+
+
 def data_version_bump(using=None, schema: str | None = None) -> None:
     """Move a schema's version on (by default the connection's current one), for a write
     Django's connection did not see. A schema without the sequence (being migrated or made)

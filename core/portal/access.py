@@ -40,9 +40,9 @@ def current_person(request) -> Person | None:
 def current_data_version(request) -> str:
     """The agency's data version (core/audit/version.py), read once per request."""
     if not hasattr(request, "_data_version"):
-        from core.audit.version import data_version_mark
+        from core.audit.version import request_mark
 
-        request._data_version = data_version_mark()
+        request._data_version = request_mark()
     return request._data_version
 
 
