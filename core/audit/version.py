@@ -32,6 +32,7 @@ _READS = (
     "RELEASE",
     "ROLLBACK",
     "BEGIN",
+    "START",
     "COMMIT",
     "EXPLAIN",
     "LISTEN",
@@ -39,6 +40,7 @@ _READS = (
     "DECLARE",
     "FETCH",
     "CLOSE",
+    "LOCK",
 )
 
 
@@ -97,9 +99,21 @@ def data_version_bump(using=None, schema: str | None = None) -> None:
         )
 
 
-def _writes(sql) -> bool:
-    text = sql if isinstance(sql, str) else str(sql)
-    return not text.lstrip()[:9].upper().startswith(_READS)
+def _writes(statement) -> bool:
+    return not _opening(statement).lstrip()[:9].upper().startswith(_READS)
+
+
+def _opening(statement) -> str:
+    """The statement's text, or for psycopg's composed SQL the text of its first part."""
+    if isinstance(statement, str):
+        return statement
+    from psycopg import sql
+
+    while isinstance(statement, sql.Composed):
+        statement = next(iter(statement), "")
+    if isinstance(statement, sql.SQL):
+        return statement.as_string(None)
+    return str(statement)
 
 
 def _watch_writes(execute, sql, params, many, context):

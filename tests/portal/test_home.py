@@ -61,6 +61,6 @@ def test_the_home_page_takes_the_same_queries_however_much_waits(alpha_people):
         make_document(people, title=f"보고 {n}")
         make_task(people, owner=people.head, title=f"과제 {n}", due_date=days(n))
     assert queries() == few
-    # Read again with nothing changed: only the shell (search path, session, account,
-    # person and roles) and the data version; the rest is kept.
-    assert queries() == 6 < few
+    # Read again with nothing changed: the search path and the data version; the session,
+    # the account, the person and the page are kept.
+    assert queries() == 2 < few
