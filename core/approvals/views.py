@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,20 +65,29 @@ def boxes(request):
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
                "until": _date(request, "until"), "ordering": request.GET.get("sort", ""),
                "status": request.GET.get("status", "")}
-    documents = selectors.document_list(person=person, box=box,
-                                        signers=current_signers(request), **filters)
+
+    def listed():
+        return selectors.document_list(person=person, box=box,
+                                       signers=current_signers(request), **filters)
+
     if request.GET.get("format") == "xlsx":
         services.documents_export_record(actor=person, box=box, filters=filters,
                                          origin=Origin.from_request(request))
-        return documents_xlsx_response(documents, box=box)
-    paginator = Paginator(documents, 30)
-    # The list's length, kept like the rest of the page until the agency's data next changes.
-    listed = hashlib.md5(repr((box, sorted(filters.items()))).encode(),
+        return documents_xlsx_response(listed(), box=box)
+    # The list's length, kept like the rest of the page until the agency's data next changes;
+    # the list itself is built only if the page's kept list must be rendered afresh.
+    digest = hashlib.md5(repr((box, sorted(filters.items()))).encode(),
                          usedforsecurity=False).hexdigest()
-    paginator.count = person_cached(request, f"box-count:{listed}", documents.count)
-    page = paginator.get_page(request.GET.get("page"))
+    count = person_cached(request, f"box-count:{digest}", lambda: listed().count())
+
+    def page_of_list():
+        paginator = Paginator(listed(), 30)
+        paginator.count = count
+        return paginator.get_page(request.GET.get("page"))
+
+    page = SimpleLazyObject(page_of_list)
     if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
-        remember_queue_count(request, page.paginator.count)
+        remember_queue_count(request, count)
     counts = person_cached(request, "waiting_counts",
                            lambda: selectors.waiting_counts(person=person))
     shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
