@@ -1,5 +1,7 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,6 +41,7 @@ from core.policies.selectors import document_types
 from core.portal.access import (
     current_person,
     current_signers,
+    person_cached,
     person_passes,
     remember_queue_count,
 )
@@ -65,16 +69,31 @@ def boxes(request):
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
                "until": _date(request, "until"), "ordering": request.GET.get("sort", ""),
                "status": request.GET.get("status", "")}
-    documents = selectors.document_list(person=person, box=box,
-                                        signers=current_signers(request), **filters)
+
+    def listed():
+        return selectors.document_list(person=person, box=box,
+                                       signers=current_signers(request), **filters)
+
     if request.GET.get("format") == "xlsx":
         services.documents_export_record(actor=person, box=box, filters=filters,
                                          origin=Origin.from_request(request))
-        return documents_xlsx_response(documents, box=box)
-    page = Paginator(documents, 30).get_page(request.GET.get("page"))
+        return documents_xlsx_response(listed(), box=box)
+    # The list's length, kept like the rest of the page until the agency's data next changes;
+    # the list itself is built only if the page's kept list must be rendered afresh.
+    digest = hashlib.md5(repr((box, sorted(filters.items()))).encode(),
+                         usedforsecurity=False).hexdigest()
+    count = person_cached(request, f"box-count:{digest}", lambda: listed().count())
+
+    def page_of_list():
+        paginator = Paginator(listed(), 30)
+        paginator.count = count
+        return paginator.get_page(request.GET.get("page"))
+
+    page = SimpleLazyObject(page_of_list)
     if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
-        remember_queue_count(request, page.paginator.count)
-    counts = selectors.waiting_counts(person=person)
+        remember_queue_count(request, count)
+    counts = person_cached(request, "waiting_counts",
+                           lambda: selectors.waiting_counts(person=person))
     shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
         [(*ALL_BOX, 0)] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
@@ -235,7 +254,10 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
 def document(request, pk: int):
     person = current_person(request)
     signers = current_signers(request)
-    found = selectors.document_for(person=person, pk=pk, signers=signers)
+    # Kept per person until the agency's data next changes (see ``person_cached``): whether
+    # they may read it and everything its card shows.
+    found = person_cached(request, f"document:{pk}", lambda: selectors.document_for(
+        person=person, pk=pk, signers=signers))
     if found is None:
         raise Http404
     steps = found.steps.all()
