@@ -150,9 +150,14 @@ def _start_copy(server, data: Path, sockets: Path, port: int) -> None:
         "archive_mode = off\nshared_buffers = 16MB\nmax_connections = 20\n")
     (data / "pg_hba.conf").write_text("local all all trust\nhost all all 127.0.0.1/32 trust\n")
     _chown(data)
-    subprocess.run(_as_server_user([
-        str(server["bin"] / "pg_ctl"), "-D", str(data), "-l", str(sockets / "copy.log"),
-        "-w", "-t", "120", "start"]), check=True, capture_output=True, timeout=180)
+    # Replaying the WAL written during the copy takes minutes when the machine is busy
+    # (other test runs writing to the same server): wait for it, and say why if it fails.
+    log = sockets / "copy.log"
+    started = subprocess.run(_as_server_user([
+        str(server["bin"] / "pg_ctl"), "-D", str(data), "-l", str(log),
+        "-w", "-t", "420", "start"]), capture_output=True, text=True, timeout=480)
+    if started.returncode:
+        raise AssertionError(started.stderr + (log.read_text() if log.exists() else ""))
 
 
 def _stop_copy(server, data: Path) -> None:
