@@ -22,7 +22,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("policies", "0001_initial")]
+    dependencies = [("policies", "{latest}")]
     operations = [migrations.RunSQL(
         "ALTER TABLE policies_policy ADD COLUMN probe_note text",
         "ALTER TABLE policies_policy DROP COLUMN probe_note",
@@ -52,9 +52,10 @@ def test_a_new_migration_reaches_agencies_cloned_after_it(tmp_path, settings, mo
     package = tmp_path / "probe_policies_migrations"
     package.mkdir()
     source = Path(__file__).resolve().parents[2] / "core" / "policies" / "migrations"
-    for name in ("__init__.py", "0001_initial.py"):
-        shutil.copy(source / name, package / name)
-    (package / "0002_probe.py").write_text(PROBE_MIGRATION)
+    for path in source.glob("*.py"):  # the app's own migrations, then the probe after them
+        shutil.copy(path, package / path.name)
+    latest = max(path.stem for path in source.glob("0*.py"))
+    (package / "9999_probe.py").write_text(PROBE_MIGRATION.replace("{latest}", latest))
     monkeypatch.syspath_prepend(str(tmp_path))
     settings.MIGRATION_MODULES = {"policies": "probe_policies_migrations"}
 
@@ -73,7 +74,7 @@ def test_a_new_migration_reaches_agencies_cloned_after_it(tmp_path, settings, mo
     finally:
         if agency is not None:
             agency_drop(agency)
-        migrate("policies", "0001")
+        migrate("policies", latest)
 
 
 def test_fast_and_migration_paths_make_the_same_tables():
