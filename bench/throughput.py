@@ -40,7 +40,7 @@ from serverkit import (
     warm_up,
 )
 
-DATABASE = "harmony_bench_throughput"
+DATABASE = os.environ.get("BENCH_DATABASE", "harmony_bench_throughput")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 USERS = int(os.environ.get("BENCH_USERS", "8"))
 TARGET_RATIO = 0.3
