@@ -108,6 +108,9 @@ def clone_function_create(*, template: str, script: str, using: str) -> None:
 
 
 _roles_ensured: set[tuple[str, str]] = set()
+# The alias the current migration runs on (tenants/routers.py sends its historical models
+# there); None outside migrations.
+migrating_on: str | None = None
 
 
 def before_migrate(sender, using: str, **kwargs) -> None:
@@ -117,6 +120,8 @@ def before_migrate(sender, using: str, **kwargs) -> None:
     if settings_dict["USER"] == settings.HARMONY_DB_APP_USER:
         raise CommandError("마이그레이션은 소유자 역할로 실행합니다: --database owner "
                            "(migrations run as the owner role).")
+    global migrating_on
+    migrating_on = using
     if (using, settings_dict["NAME"]) not in _roles_ensured:
         app_role_ensure(using)
         _roles_ensured.add((using, settings_dict["NAME"]))
@@ -126,6 +131,8 @@ def after_migrate(sender, using: str, **kwargs) -> None:
     """post_migrate: grant the migrated schema; after the template, re-read its script."""
     from tenants.schema_clone import read_script
 
+    global migrating_on
+    migrating_on = None
     schema = connections[using].schema_name
     with transaction.atomic(using=using):
         grant_app_role(schema, using=using)

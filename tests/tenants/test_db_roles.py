@@ -88,3 +88,21 @@ def test_migrations_are_refused_as_the_application_role(alpha):
     with pytest.raises(CommandError, match="--database owner"):
         call_command("migrate_schemas", tenant=True, schema_name=alpha.schema_name,
                      interactive=False, verbosity=0)
+
+
+def test_a_migrations_historical_models_use_the_connection_it_runs_on(monkeypatch):
+    """A third-party data migration without ``.using()`` (django-tasks-db's 0016) would
+    otherwise wait on the default connection for the owner's migration transaction."""
+    from django.apps import apps
+    from django.db import router
+    from django.db.migrations.state import ProjectState
+    from django_tasks_db.models import DBTaskResult
+
+    from tenants import db_roles
+
+    historical = ProjectState.from_apps(apps).apps.get_model(
+        DBTaskResult._meta.app_label, "DBTaskResult")
+    monkeypatch.setattr(db_roles, "migrating_on", "owner")
+    assert router.db_for_write(historical) == "owner"
+    assert router.db_for_read(historical) == "owner"
+    assert router.db_for_write(DBTaskResult) == "default"
