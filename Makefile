@@ -91,6 +91,7 @@ bench: db static
 	$(PY) bench/events.py
 	$(PY) bench/live.py
 	$(PY) bench/timeline.py
+	$(PY) bench/org_history.py
 	$(PY) bench/throughput.py
 	$(PY) bench/load.py
 

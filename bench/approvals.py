@@ -279,7 +279,6 @@ def generate_background(org: Org, documents: int) -> dict[str, int]:
     from django.db import connection
 
     from core.approvals.models import (
-        Absence,
         ApprovalStep,
         Document,
         DocumentAction,
@@ -287,6 +286,7 @@ def generate_background(org: Org, documents: int) -> dict[str, int]:
         DocumentVersion,
         SerialCounter,
     )
+    from core.org.models import Absence
 
     t = {m.__name__: quote(m._meta.db_table) for m in (
         Document, ApprovalStep, DocumentAction, DocumentVersion, DocumentRecipient,
@@ -702,7 +702,6 @@ def run(original_name: str) -> int:
     from django_tenants.utils import schema_context
 
     from core.approvals.models import (
-        Absence,
         ApprovalStep,
         Document,
         DocumentAction,
@@ -710,7 +709,7 @@ def run(original_name: str) -> int:
         DocumentVersion,
         SerialCounter,
     )
-    from core.org.models import Person, Unit
+    from core.org.models import Absence, Person, Unit
     from tenants.provisioning import ensure_platform_agencies
 
     assert connection.settings_dict["NAME"] == BENCH_DB, connection.settings_dict["NAME"]

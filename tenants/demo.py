@@ -8,10 +8,12 @@ import random
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.accounts.mfa import totp_enrol
 from core.org.models import Grade, Person, Position, Role, RoleCode, Unit, UnitKind
+from tenants.demo_history import seed_history
 from tenants.demo_work import DemoStaff, seed_work
 from tenants.models import Agency
 from tenants.services import Onboarding, agency_onboard
@@ -114,7 +116,10 @@ def _demo_agency(subdomain, name_ko, name_en, code, kind, size, chart, *, passwo
         rng = random.Random(subdomain)
         units = _demo_units(chart)
         people = _demo_people(units, size, subdomain, rng)
-        seed_work(_demo_accounts(units, people, subdomain, password))
+        staff = _demo_accounts(units, people, subdomain, password)
+        seed_history(divisions=[unit for unit, kind in units if kind in ("division", "team")],
+                     staff=staff.staff, rng=rng, today=timezone.localdate())
+        seed_work(staff)
         from tenants.services import agency_refresh_people_count
 
         transaction.on_commit(lambda: agency_refresh_people_count(schema_name=subdomain))

@@ -30,6 +30,7 @@ def seed_work(people: DemoStaff) -> None:
     _calendar(people)
     # The admin account shows the records officer's "전체 문서" box in the demo.
     people.admin.roles.add(Role.objects.get(code=RoleCode.RECORDS_OFFICER))
+    _rule_draft(people)
 
 
 def _submitted(people: DemoStaff, title: str, body: str, **fields):
@@ -83,3 +84,18 @@ def _calendar(people: DemoStaff) -> None:
     visit = datetime.combine(today + timedelta(days=2), time(14), tzinfo=KST)
     schedules.entry_create(actor=people.staff, title="현장 민원 상담", starts_at=visit,
                            ends_at=visit + timedelta(hours=2), location="민원실")
+
+
+def _rule_draft(people: DemoStaff) -> None:
+    """A service-rating draft waiting on the rulebook: 우 widened to 45%, 양 narrowed to 25%,
+    a 10-day objection period — to compare, preview and adopt."""
+    from core.policies.kinds import KINDS
+    from core.policies.selectors import rule_version
+    from core.policies.services import draft_save
+
+    data = rule_version(kind="service_rating", on=timezone.localdate()).rule.model_dump(
+        mode="json")
+    shares = {"우": 45, "양": 25}
+    data["grades"] = [{**g, "share": shares.get(g["name"], g["share"])} for g in data["grades"]]
+    data["appeal_days"] = 10
+    draft_save(kind=KINDS["service_rating"], data=data, actor=people.admin)

@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.approvals.models import AbsenceKind, Disclosure, StepRole
+from core.approvals.models import Disclosure, StepRole
 from core.approvals.selectors import absence_registrable_people
 from core.approvals.services import MAX_BODY_CHARS, LineEntry
 from core.org.forms import PeopleChoice, PersonChoice, active_people
-from core.org.models import Person, Unit
+from core.org.models import AbsenceKind, Person, Unit
 
 MAX_REVIEWERS = 3
 # frontend/static/harmony/rich-text.js turns this textarea into a rich-text editor.
@@ -118,13 +118,20 @@ class AbsenceForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none())
+    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none(),
+                          error_messages={"required": _("공람할 사람을 지정하세요.")})
     deadline = forms.DateField(label=_("공람 기한"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = active_people()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError(_("공람 기한은 오늘이나 그 뒤여야 합니다."))
+        return deadline
 
 
 class ReviseForm(forms.Form):

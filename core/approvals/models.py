@@ -242,40 +242,6 @@ class SerialCounter(models.Model):
         return f"{self.register or self.handling_unit_id}/{self.year}: {self.last_serial}"
 
 
-class AbsenceKind(models.TextChoices):
-    LEAVE = "leave", _("휴가")
-    TRIP = "trip", _("출장")
-    OTHER = "other", _("기타")
-
-
-class Absence(models.Model):
-    """A registered absence with its acting official (직무대리), who signs the absent
-    person's turns meanwhile; those signatures are marked 대결 and need 후결."""
-
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="absences",
-                               verbose_name=_("부재자"))
-    acting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acting_for",
-                               verbose_name=_("대결자"))
-    kind = models.CharField(_("사유 구분"), max_length=10, choices=AbsenceKind.choices)
-    starts_on = models.DateField(_("시작일"))
-    ends_on = models.DateField(_("종료일"))
-    reason = models.CharField(_("사유"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-starts_on", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
-                                   name="absence_ends_after_start"),
-            models.CheckConstraint(condition=~Q(acting=models.F("person")),
-                                   name="absence_not_own_acting"),
-        ]
-        indexes = [models.Index(fields=["acting", "starts_on", "ends_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.starts_on}~{self.ends_on} → {self.acting}"
-
-
 class DocumentRecipient(models.Model):
     """수신처: an internal unit (receives it in its inbox and registers receipt, 접수) or an
     external addressee (listed for dispatch). Dispatched when the document is approved."""

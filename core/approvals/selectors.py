@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from core.approvals.models import (
     CONTINUOUS,
-    Absence,
     ApprovalStep,
     Circulation,
     Disclosure,
@@ -32,6 +31,7 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
+from core.org import selectors as org_selectors
 from core.org.models import Person, PersonStatus, Position, RoleCode, Unit
 from core.org.selectors import role_codes
 from core.policies.models import PolicyKind
@@ -43,8 +43,7 @@ TYPED_NUMBER = re.compile(r"^(?P<name>\S+)\s*제(?:(?P<year>\d{4})-)?(?P<serial>
 
 def absent_people_acted_for(*, acting: Person, on: date) -> QuerySet[Person]:
     """The people absent on ``on`` whose turns ``acting`` signs (대결)."""
-    return Person.objects.filter(absences__acting=acting, absences__starts_on__lte=on,
-                                 absences__ends_on__gte=on)
+    return org_selectors.people_absent_with_acting(acting=acting, on=on)
 
 
 def may_register_absence(*, actor: Person, person: Person, on: date) -> bool:
@@ -378,9 +377,7 @@ def _text_match(query: str) -> Q:
 
 def absences_for(*, person: Person) -> QuerySet:
     """Absences the person registered for themselves or their unit, or acts in."""
-    return (Absence.objects.filter(Q(person=person) | Q(acting=person)
-                                   | Q(person__unit__head=person))
-            .select_related("person", "acting").order_by("-starts_on", "-id"))
+    return org_selectors.absences_concerning(person=person)
 
 
 def turns_waiting_by_person(*, person_ids: list[int]) -> dict[int, dict]:

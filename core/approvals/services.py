@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from core.approvals.models import (
     CONTINUOUS,
-    Absence,
     ActionKind,
     ApprovalStep,
     Attachment,
@@ -42,7 +41,8 @@ from core.approvals.selectors import (
 )
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
-from core.org.models import Person
+from core.org import services as org_services
+from core.org.models import Absence, Person
 from core.policies.selectors import delegation_rules
 
 MAX_BODY_CHARS = 200_000
@@ -456,31 +456,15 @@ def step_acknowledge(*, document: Document, actor: Person,
 def absence_register(*, person: Person, acting: Person, kind: str, starts_on, ends_on,
                      reason: str = "", actor: Person, origin: Origin = COMMAND_ORIGIN) -> Absence:
     """Register leave or a business trip with the acting official who signs meanwhile. Who
-    may register it is the agency's rule; someone else's registration is mailed to them."""
+    may register it is the agency's rule; someone else's registration is mailed to them.
+    The absence itself belongs to the person's record in org."""
     if not may_register_absence(actor=actor, person=person, on=timezone.localdate()):
         raise ValidationError(_("이 직원의 부재를 등록할 권한이 없습니다 (기관 규칙: 부재 등록 "
                                 "권한)."))
-    if acting.pk == person.pk:
-        raise ValidationError({"acting": _("자기 자신을 대결자로 지정할 수 없습니다.")})
-    if not acting.is_active:
-        raise ValidationError({"acting": _("퇴직·전출한 직원은 대결자가 될 수 없습니다.")})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
     with transaction.atomic():
-        Person.objects.select_for_update().get(pk=person.pk)  # one registration at a time
-        if Absence.objects.filter(person=person, starts_on__lte=ends_on,
-                                  ends_on__gte=starts_on).exists():
-            raise ValidationError(_("같은 기간에 이미 등록된 부재가 있습니다."))
-        absence = Absence.objects.create(person=person, acting=acting, kind=kind,
-                                         starts_on=starts_on, ends_on=ends_on, reason=reason)
-        event_record(EventType.ABSENCE_REGISTERED, actor=actor, subject=absence,
-                     person_id=person.pk, unit_id=person.unit_id,
-                     audience={person.pk, acting.pk} - {actor.pk},
-                     payload={"starts_on": str(starts_on), "ends_on": str(ends_on),
-                              "kind": str(kind)},
-                     changes={"person": person.name, "acting": acting.name,
-                              "starts_on": str(starts_on), "ends_on": str(ends_on)},
-                     origin=origin)
+        absence = org_services.absence_record(person=person, acting=acting, kind=kind,
+                                              starts_on=starts_on, ends_on=ends_on,
+                                              reason=reason, actor=actor, origin=origin)
         if actor.pk != person.pk and person.email:
             context = {"absence": absence, "by": actor.name}
             transaction.on_commit(lambda: _absence_announce(person.email, context), robust=True)
@@ -528,6 +512,8 @@ def document_circulate(*, document: Document, people: list[Person], actor: Perso
                                 "기록물 열람 담당자입니다 (비공개 문서는 기안자와 결재권자만)."))
     if not people:
         raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("공람 기한은 오늘이나 그 뒤여야 합니다.")})
     with transaction.atomic():
         new = [Circulation(document=document, person=person, circulated_by=actor,
                            deadline=deadline) for person in people]

@@ -282,8 +282,9 @@ def circulate(request, pk: int):
         return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
                      people=list(form.cleaned_data["people"]),
                      deadline=form.cleaned_data["deadline"])
-    if form.errors:
-        messages.error(request, _("공람할 사람을 지정하세요."))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
     return render(request, "approvals/circulate.html", {"document": found, "form": form},
                   status=400 if form.errors else 200)
 

@@ -66,10 +66,19 @@ class EventType(models.TextChoices):
     ORG_SETTINGS_CHANGED = "org.settings_changed", _("기관 설정 변경")
     PEOPLE_IMPORTED = "org.people_imported", _("직원 일괄 등록")
     UNITS_IMPORTED = "org.units_imported", _("부서 일괄 등록")
+    APPOINTMENT_RECORDED = "org.appointment_recorded", _("발령 등록")
+    APPOINTMENT_CORRECTED = "org.appointment_corrected", _("발령 정정")
+    APPOINTMENT_ENDED = "org.appointment_ended", _("발령 종료")
+    APPOINTMENTS_IMPORTED = "org.appointments_imported", _("발령 일괄 등록")
+    APPOINTMENTS_EXPORTED = "org.appointments_exported", _("발령 이력 내려받기")
+    DISCIPLINE_RECORDED = "org.discipline_recorded", _("징계 등록")
 
     DELEGATION_UPDATED = "policies.delegation_updated", _("위임전결규정 변경")
     LINE_TEMPLATES_UPDATED = "policies.line_templates_updated", _("결재선 템플릿 변경")
     TRANSPARENCY_UPDATED = "policies.transparency_updated", _("업무 공개 범위 변경")
+    RULE_DRAFT_SAVED = "policies.rule_draft_saved", _("규칙 초안 저장")
+    RULE_DRAFT_DISCARDED = "policies.rule_draft_discarded", _("규칙 초안 삭제")
+    RULE_ADOPTED = "policies.rule_adopted", _("규칙 새 버전 채택")
 
     DOCUMENT_DRAFTED = "approvals.document_drafted", _("문서 기안")
     DOCUMENT_EDITED = "approvals.document_edited", _("기안 수정")
@@ -152,9 +161,21 @@ SPECS: dict[EventType, Spec] = {
     EventType.ORG_SETTINGS_CHANGED: _ADMIN,
     EventType.PEOPLE_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
     EventType.UNITS_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
+    # 인사발령 is announced to the person concerned; discipline stays with the admins.
+    EventType.APPOINTMENT_RECORDED: Spec(Visibility.INVOLVED, {"kind": str, "starts_on": str}),
+    EventType.APPOINTMENT_CORRECTED: Spec(Visibility.INVOLVED, {"kind": str,
+                                                                "starts_on": str}),
+    EventType.APPOINTMENT_ENDED: Spec(Visibility.INVOLVED, {"kind": str, "ends_on": str}),
+    EventType.APPOINTMENTS_IMPORTED: Spec(Visibility.ADMIN, {"created": int, "updated": int}),
+    EventType.APPOINTMENTS_EXPORTED: _ADMIN,
+    EventType.DISCIPLINE_RECORDED: _ADMIN,
     EventType.DELEGATION_UPDATED: _ADMIN,
     EventType.LINE_TEMPLATES_UPDATED: _ADMIN,
     EventType.TRANSPARENCY_UPDATED: _ADMIN,
+    # The kind's code, and for adoption the date the version applies from (ISO).
+    EventType.RULE_DRAFT_SAVED: Spec(Visibility.ADMIN, {"kind": str}),
+    EventType.RULE_DRAFT_DISCARDED: Spec(Visibility.ADMIN, {"kind": str}),
+    EventType.RULE_ADOPTED: Spec(Visibility.ADMIN, {"kind": str, "effective_from": str}),
     EventType.DOCUMENT_DRAFTED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_EDITED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.DOCUMENT_SUBMITTED: Spec(Visibility.READERS, _DOCUMENT),
@@ -221,6 +242,9 @@ CHANGE_LABELS = {
     "acting": _("대결자"),
     "starts_on": _("시작일"),
     "ends_on": _("종료일"),
+    "reason": _("사유"),
+    "decided_on": _("의결일"),
+    "previous_ends_on": _("이전 발령 종료일"),
     "email": _("이메일"),
     "filters": _("조건"),
     "box": _("문서함"),

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 from core.audit.display import describe, type_label
 from core.audit.events import event_label
@@ -16,11 +17,19 @@ def events(request, template: str = "audit/events.html"):
         "since": _date(request, "since"),
         "until": _date(request, "until"),
     }
-    page = Paginator(audit_events(**filters), 50).get_page(request.GET.get("page"))
+    range_error = None
+    if filters["since"] and filters["until"] and filters["since"] > filters["until"]:
+        range_error = _("시작일(%(since)s)이 종료일(%(until)s)보다 늦습니다. 기간을 바르게 "
+                        "고쳐 주세요.") % {"since": filters["since"].isoformat(),
+                                          "until": filters["until"].isoformat()}
+    found = audit_events(**filters) if range_error is None else audit_events().none()
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     rows = [(event, type_label(event), describe(event)) for event in page.object_list]
     actions = [(action, event_label(action)) for action in audit_actions()]
     return render(request, template, {"page": page, "rows": rows, "filters": filters,
-                                      "actions": actions, "querystring": request.GET.copy()})
+                                      "actions": actions, "querystring": request.GET.copy(),
+                                      "range_error": range_error},
+                  status=400 if range_error else 200)
 
 
 def _date(request, name: str):

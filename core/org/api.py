@@ -1,7 +1,7 @@
 """API endpoints for the org chart: me, units, people (read-only in this version)."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from core.accounts.services import token_expires_at, token_rotate
 from core.audit.services import Origin
 from core.org import selectors
-from core.org.models import Person, Unit
+from core.org.models import Appointment, Person, Unit
 from core.org.selectors import api_token_days, person_for_user
 from core.portal.api import ScopedViewSet
 
@@ -88,6 +88,57 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def scoped_queryset(self, person: Person):
         return selectors.visible_people(person)
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display")
+    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    grade = serializers.CharField(source="grade.name", default=None, allow_null=True)
+    position = serializers.CharField(source="position.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "person", "kind", "kind_label", "primary", "unit", "unit_name",
+                  "grade", "position", "starts_on", "ends_on", "reason"]
+
+
+APPOINTMENT_EXAMPLE = OpenApiExample(
+    "전보", response_only=True, value={
+        "id": 41, "person": 7, "kind": "transfer", "kind_label": "전보", "primary": True,
+        "unit": 3, "unit_name": "성과관리과", "grade": "7급", "position": "주무관",
+        "starts_on": "2024-07-01", "ends_on": None, "reason": "정기 인사"})
+
+
+class AppointmentFilter(django_filters.FilterSet):
+    on = django_filters.DateFilter(method="in_force_on", label="in force on (YYYY-MM-DD)")
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "unit", "kind", "primary"]
+
+    def in_force_on(self, queryset, _name, value):
+        return queryset.filter(selectors.in_force_on(value))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Appointments (발령 이력)",
+        description="A person's appointments, the latest first. HR officers and agency "
+                    "admins read everyone's; others only their own. `on=YYYY-MM-DD` keeps "
+                    "the appointments in force that day (with `primary=true`: who was where).",
+        examples=[APPOINTMENT_EXAMPLE]),
+    retrieve=extend_schema(summary="One appointment", examples=[APPOINTMENT_EXAMPLE]),
+)
+class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = AppointmentSerializer
+    queryset = Appointment.objects.none()
+    filterset_class = AppointmentFilter
+    ordering_fields = ["starts_on", "id"]
+
+    def scoped_queryset(self, person: Person):
+        return selectors.visible_appointments(person)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.org.models import (
     API_TOKEN_DAYS_MAX,
     API_TOKEN_DAYS_MIN,
+    AppointmentKind,
+    DisciplineKind,
     Grade,
     Person,
     PersonStatus,
@@ -138,7 +140,8 @@ IMPORT_TYPES = {
 
 
 class ImportForm(forms.Form):
-    KIND_CHOICES = [("people", _("직원")), ("units", _("부서"))]
+    KIND_CHOICES = [("people", _("직원")), ("units", _("부서")),
+                    ("appointments", _("발령 이력"))]
     kind = forms.ChoiceField(label=_("등록 대상"), choices=KIND_CHOICES,
                              widget=forms.RadioSelect, initial="people")
     file = forms.FileField(label=_("CSV 또는 XLSX 파일"))
@@ -155,3 +158,60 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("파일이 너무 큽니다 (최대 %(mb)d MB)."),
                                         params={"mb": settings.HARMONY_MAX_UPLOAD_BYTES // 2**20})
         return upload
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REASON_HELP = _("사유는 발령 이력과 감사 기록에 남습니다.")
+
+
+class AppointmentForm(forms.Form):
+    """Record an appointment (발령); unit, grade and post left empty stay as they were."""
+
+    kind = forms.ChoiceField(label=_("발령 구분"), choices=AppointmentKind.choices)
+    starts_on = forms.DateField(label=_("시작일"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("종료일"), widget=DATE_INPUT, required=False,
+                              help_text=_("비우면 다음 발령 전날까지(현재 발령이면 계속)."))
+    unit = forms.ModelChoiceField(label=_("부서"), queryset=Unit.objects.filter(is_active=True),
+                                  required=False)
+    grade = forms.ModelChoiceField(label=_("직급"), queryset=Grade.objects.all(), required=False)
+    position = forms.ModelChoiceField(label=_("직위"), queryset=Position.objects.all(),
+                                      required=False)
+    reason = forms.CharField(label=_("사유"), max_length=200, help_text=REASON_HELP)
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("종료일은 시작일 이후여야 합니다."))
+        return data
+
+
+class AppointmentCorrectForm(AppointmentForm):
+    """Correct a recorded appointment: every field as it should have been, and why."""
+
+    unit = forms.ModelChoiceField(label=_("부서"), queryset=Unit.objects.all(), required=False)
+
+    @classmethod
+    def for_appointment(cls, appointment, data=None) -> "AppointmentCorrectForm":
+        initial = {name: getattr(appointment, name) for name in cls.base_fields
+                   if name != "reason"}
+        return cls(data=data, initial=initial)
+
+
+class AppointmentEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("종료일"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("사유"), max_length=200, help_text=REASON_HELP)
+
+
+class DisciplineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("징계 구분"), choices=DisciplineKind.choices)
+    decided_on = forms.DateField(label=_("의결일"), widget=DATE_INPUT)
+    starts_on = forms.DateField(label=_("집행 시작일"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("집행 종료일"), widget=DATE_INPUT, required=False,
+                              help_text=_("정직·감봉처럼 기간이 있는 징계만 적습니다."))
+    reason = forms.CharField(label=_("사유"), max_length=200)
+
+
+class OrgOnForm(forms.Form):
+    on = forms.DateField(label=_("기준일"), widget=DATE_INPUT)
+    unit = forms.ModelChoiceField(label=_("부서"), queryset=Unit.objects.all(), required=False)

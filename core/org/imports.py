@@ -335,3 +335,254 @@ def _apply_units(cleaned, result: ImportResult, *, actor, origin: Origin,
             except ValidationError as error:
                 raise _RowFailed(RowError(line, [m for ms in error.message_dict.values()
                                                  for m in ms])) from error
+
+
+# --- Appointments (발령 이력) --------------------------------------------------------------
+
+APPOINTMENT_COLUMNS = (
+    Column("employee_number", "직원번호", ("사번",), required=True),
+    Column("kind", "발령구분", ("발령 구분", "구분"), required=True),
+    Column("starts_on", "시작일", ("발령일",), required=True),
+    Column("ends_on", "종료일"),
+    Column("unit_code", "부서코드"),
+    Column("grade", "직급"),
+    Column("position", "직위"),
+    Column("reason", "사유"),
+)
+APPOINTMENTS = {column.field: column for column in APPOINTMENT_COLUMNS}
+TEMPLATES["appointments"] = (
+    "직원번호,성명,발령구분,시작일,종료일,부서코드,직급,직위,사유\n"
+    "2026-0001,홍길동,신규임용,2019-03-04,,D100,9급,주무관,공개경쟁채용\n"
+    "2026-0001,홍길동,승진,2023-07-01,,,8급,,정기승진\n"
+)
+DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d")
+
+
+def _parse_date(text: str):
+    from datetime import datetime
+
+    text = text.strip().rstrip(".")
+    text = text.removesuffix(" 00:00:00")  # an Excel date cell read as text
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class _Planned:
+    """One primary appointment of a person's chain, from the file (line) or already stored."""
+
+    starts_on: object
+    ends_on: object
+    line: int | None = None
+    stored: object = None
+    record: dict | None = None
+    auto_end: bool = False
+
+
+def appointments_import(*, name: str, content: bytes, actor, origin: Origin = COMMAND_ORIGIN,
+                        validate_only: bool = False,
+                        progress: Progress | None = None) -> ImportResult:
+    """Validate every row and every person's chain of appointments, then (unless
+    ``validate_only``) write them all or none. A row already stored as it is counts as
+    unchanged, so an exported history imports back without duplicates; an empty 종료일 ends
+    a row the day before the person's next appointment."""
+    from django.utils import timezone
+
+    from core.org.models import ADDITIONAL_KINDS, Appointment, AppointmentKind
+
+    rows = read_rows(name, content, APPOINTMENT_COLUMNS)
+    lookup = _Lookup()
+    people = dict(Person.objects.values_list("employee_number", "pk"))
+    kinds = {str(label): value for value, label in AppointmentKind.choices}
+    kinds.update({value: value for value in AppointmentKind.values})
+    today = timezone.localdate()
+    result, cleaned = ImportResult(), []
+    errors: dict[int, list[str]] = {}
+    for line, values in rows:
+        record, messages = _clean_appointment(values, lookup, people, kinds, today)
+        if record.get("kind") in ADDITIONAL_KINDS and not (record.get("unit")
+                                                           or record.get("position")):
+            messages.append(_("겸임·직무대리는 부서코드나 직위를 적어야 합니다."))
+        errors[line] = messages
+        cleaned.append((line, record))
+    chains = _appointment_chains(cleaned, errors)
+    result.errors = [RowError(line, messages) for line, messages in errors.items() if messages]
+    result.errors.sort(key=lambda error: error.line)
+    if result.errors or validate_only:
+        return result
+    extra = _new_additional([(line, record) for line, record in cleaned
+                             if record["kind"] in ADDITIONAL_KINDS], result)
+
+    def apply() -> None:
+        _apply_appointments(chains, extra, result, actor=actor, origin=origin,
+                            progress=progress, model=Appointment)
+
+    return _write_all(apply, result, event_type=EventType.APPOINTMENTS_IMPORTED, name=name,
+                      actor=actor, origin=origin)
+
+
+def _clean_appointment(values: dict, lookup: _Lookup, people: dict, kinds: dict,
+                       today) -> tuple[dict, list[str]]:
+    from core.org.models import Appointment
+
+    messages = too_long(values, APPOINTMENT_COLUMNS, Appointment, ("reason",))
+    number = values.get("employee_number", "")
+    record = {"person_id": people.get(number), "reason": values.get("reason", ""),
+              "kind": kinds.get(values.get("kind", "")) or kinds.get(
+                  values.get("kind", "").lower())}
+    if not number:
+        messages.append(_("직원번호가 비어 있습니다."))
+    elif record["person_id"] is None:
+        messages.append(_("직원번호 '%(v)s'인 직원이 없습니다. 직원을 먼저 등록하세요.")
+                        % {"v": shown(number)})
+    if record["kind"] is None:
+        messages.append(_("발령구분 '%(v)s'을(를) 알 수 없습니다 (신규임용, 승진, 전보, "
+                          "직무대리, 겸임, 파견, 휴직, 복직, 퇴직).")
+                        % {"v": shown(values.get("kind", ""))})
+    for field_name in ("starts_on", "ends_on"):
+        text = values.get(field_name, "")
+        record[field_name] = _parse_date(text) if text else None
+        if text and record[field_name] is None:
+            messages.append(_("%(col)s '%(v)s'은(는) 날짜가 아닙니다 (예: 2024-03-01).")
+                            % {"col": APPOINTMENTS[field_name].header, "v": shown(text)})
+    starts, ends = record["starts_on"], record["ends_on"]
+    if not values.get("starts_on"):
+        messages.append(_("시작일이 비어 있습니다."))
+    if starts and starts > today:
+        messages.append(_("시작일은 오늘 이후일 수 없습니다: %(v)s") % {"v": starts})
+    if starts and ends and ends < starts:
+        messages.append(_("종료일은 시작일 이후여야 합니다."))
+    for column, table in ((APPOINTMENTS["unit_code"], lookup.units),
+                          (APPOINTMENTS["grade"], lookup.grades),
+                          (APPOINTMENTS["position"], lookup.positions)):
+        text = values.get(column.field, "")
+        found = table.get(text) or table.get(text.lower()) if text else None
+        if text and found is None:
+            messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.")
+                            % {"label": column.header, "v": shown(text)})
+        record[{"unit_code": "unit"}.get(column.field, column.field)] = found
+    return record, messages
+
+
+def _appointment_chains(cleaned, errors: dict[int, list[str]]) -> dict[int, list[_Planned]]:
+    """Per person, their primary appointments (stored and from the file) in date order,
+    with each open one ended the day before the next; overlaps are row errors."""
+    from datetime import timedelta
+
+    from core.org.models import ADDITIONAL_KINDS, Appointment
+
+    planned: dict[int, list[_Planned]] = {}
+    for line, record in cleaned:
+        if errors[line] or record["kind"] in ADDITIONAL_KINDS:
+            continue
+        planned.setdefault(record["person_id"], []).append(
+            _Planned(record["starts_on"], record["ends_on"], line=line, record=record))
+    stored = Appointment.objects.filter(person_id__in=list(planned), primary=True)
+    by_person: dict[int, dict] = {}
+    for appointment in stored:
+        by_person.setdefault(appointment.person_id, {})[appointment.starts_on] = appointment
+    for person_id, items in planned.items():
+        existing = by_person.get(person_id, {})
+        chain, seen = [], {}
+        for item in items:
+            if item.starts_on in seen:
+                errors[item.line].append(
+                    _("같은 직원의 같은 시작일 발령이 %(line)d행과 중복됩니다.")
+                    % {"line": seen[item.starts_on]})
+                continue
+            seen[item.starts_on] = item.line
+            twin = existing.get(item.starts_on)
+            if twin is not None:
+                if _same_appointment(twin, item.record):
+                    item.stored = twin  # unchanged
+                else:
+                    errors[item.line].append(_(
+                        "이 직원은 %(date)s에 시작하는 다른 발령이 이미 있습니다. 정정은 직원 "
+                        "화면의 발령 이력에서 하세요.") % {"date": item.starts_on})
+                    continue
+            chain.append(item)
+        chain += [_Planned(a.starts_on, a.ends_on, stored=a) for day, a in existing.items()
+                  if day not in seen]
+        chain.sort(key=lambda item: item.starts_on)
+        for earlier, later in zip(chain, chain[1:], strict=False):
+            if earlier.ends_on is None:
+                earlier.ends_on, earlier.auto_end = later.starts_on - timedelta(days=1), True
+            elif earlier.ends_on >= later.starts_on:
+                line = later.line or earlier.line
+                errors[line].append(_("기간이 겹치는 발령이 있습니다: %(a)s ~ %(b)s와 %(c)s 시작.")
+                                    % {"a": earlier.starts_on, "b": earlier.ends_on,
+                                       "c": later.starts_on})
+        previous = None
+        for item in chain:  # a promotion names only the new grade: the rest carries over
+            if item.record is not None and previous is not None:
+                for key in ("unit", "grade", "position"):
+                    if item.record[key] is None:
+                        item.record[key] = previous.get(key)
+            previous = item.record or {"unit": item.stored.unit, "grade": item.stored.grade,
+                                       "position": item.stored.position}
+        planned[person_id] = chain
+    return planned
+
+
+def _new_additional(rows, result: ImportResult) -> list:
+    """The concurrent posts and acting duties not stored yet (a re-import adds none twice)."""
+    from core.org.models import Appointment
+
+    def key(person_id, kind, starts_on, unit_id, position_id):
+        return (person_id, kind, starts_on, unit_id, position_id)
+
+    stored = {key(*row) for row in Appointment.objects.filter(
+        primary=False, person_id__in={record["person_id"] for _line, record in rows})
+        .values_list("person_id", "kind", "starts_on", "unit_id", "position_id")}
+    fresh = []
+    for line, record in rows:
+        if key(record["person_id"], record["kind"], record["starts_on"],
+               getattr(record["unit"], "pk", None),
+               getattr(record["position"], "pk", None)) in stored:
+            result.unchanged += 1
+        else:
+            fresh.append((line, record))
+    return fresh
+
+
+def _same_appointment(stored, record: dict) -> bool:
+    return (stored.kind == record["kind"] and stored.ends_on == record["ends_on"]
+            and all(record[key] is None or getattr(stored, f"{key}_id") == record[key].pk
+                    for key in ("unit", "grade", "position")))
+
+
+def _apply_appointments(chains, extra, result: ImportResult, *, actor, origin: Origin,
+                        progress: Progress | None, model) -> None:
+    """Write the new rows in bulk, close the stored appointments they follow, then bring
+    each person's current record in line with the appointment in force today."""
+    new, total, done = [], sum(len(chain) for chain in chains.values()) + len(extra), 0
+    for chain in chains.values():
+        for item in chain:
+            done += 1
+            if item.stored is not None:
+                if item.auto_end and item.stored.ends_on is None:
+                    item.stored.ends_on = item.ends_on
+                    item.stored.save(update_fields=["ends_on"])
+                    result.updated += 1
+                elif item.line is not None:
+                    result.unchanged += 1
+                continue
+            new.append(model(primary=True, ends_on=item.ends_on,
+                             **{k: v for k, v in item.record.items() if k != "ends_on"}))
+            if progress and done % 500 == 0:
+                progress(done, total)
+    for _line, record in extra:
+        new.append(model(primary=False, **record))
+    model.objects.bulk_create(new, batch_size=1000)
+    result.created += len(new)
+    for person in Person.objects.filter(pk__in=list(chains) + [r["person_id"] for _l, r in extra]):
+        followed = services._person_follow(person, actor)
+        if followed:
+            event_record(EventType.PERSON_UPDATED, actor=actor, subject=person, origin=origin,
+                         person_id=person.pk, unit_id=person.unit_id, changes=followed)
+    if progress:
+        progress(total, total)

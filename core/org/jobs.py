@@ -6,6 +6,7 @@ from hashlib import sha256
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit.services import COMMAND_ORIGIN, Origin
 from core.jobs.models import Job
@@ -13,15 +14,18 @@ from core.jobs.runner import JobFailed, Progress, agency_task, job_start
 from core.org import imports
 from core.org.services import people_count_deferred
 
-IMPORTERS = {"people": imports.people_import, "units": imports.units_import}
+IMPORTERS = {"people": imports.people_import, "units": imports.units_import,
+             "appointments": imports.appointments_import}
+TITLES = {"people": gettext_lazy("직원 일괄 등록: %(name)s"),
+          "units": gettext_lazy("부서 일괄 등록: %(name)s"),
+          "appointments": gettext_lazy("발령 이력 일괄 등록: %(name)s")}
 
 
 def org_import_start(*, kind: str, name: str, content: bytes, actor,
                      origin: Origin = COMMAND_ORIGIN) -> Job:
     """Queue the writing of an already validated import file. The same person uploading the
     same file again while it is being written joins the running job."""
-    title = (_("직원 일괄 등록: %(name)s") if kind == "people"
-             else _("부서 일괄 등록: %(name)s")) % {"name": name}
+    title = str(TITLES[kind]) % {"name": name}
     actor_id = getattr(actor, "pk", None)
     return job_start(
         job_task=org_import_job, title=title, actor=actor, origin=origin,

@@ -1,9 +1,11 @@
 """The agency's org chart: units (부서/팀), grades (직급), positions (직위), roles and people."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import DateRangeField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -181,3 +183,159 @@ class OrgSettings(models.Model):
 
     def __str__(self) -> str:
         return "OrgSettings"
+
+
+# --- History: appointments (발령), leave and absence, discipline (징계) ----------------------
+
+class AppointmentKind(models.TextChoices):
+    HIRE = "hire", _("신규임용")
+    PROMOTION = "promotion", _("승진")
+    TRANSFER = "transfer", _("전보")
+    ACTING = "acting", _("직무대리")
+    CONCURRENT = "concurrent", _("겸임")
+    SECONDMENT = "secondment", _("파견")
+    LEAVE = "leave", _("휴직")
+    RETURN = "return", _("복직")
+    RETIREMENT = "retirement", _("퇴직")
+
+
+# 직무대리 and 겸임 are held beside the person's own post; every other kind replaces it, so a
+# person's primary appointments form one chain without overlaps.
+ADDITIONAL_KINDS = frozenset({AppointmentKind.ACTING, AppointmentKind.CONCURRENT})
+
+
+def appointment_span() -> Func:
+    """daterange(starts_on, ends_on, '[]'): the days an appointment runs, both ends included
+    (no end: still running). Core PostgreSQL's range type and its GiST operator class."""
+    return Func(F("starts_on"), F("ends_on"), Value("[]"), function="daterange",
+                output_field=DateRangeField())
+
+
+class SpanContains(Func):
+    """``span @> day`` as a filter condition."""
+
+    arg_joiner = " @> "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
+class Appointment(models.Model):
+    """One appointment (발령): where a person served, in which grade and post, from when to
+    when (``ends_on`` is the last day; empty while it lasts)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments",
+                               verbose_name=_("직원"))
+    kind = models.CharField(_("발령 구분"), max_length=12, choices=AppointmentKind.choices)
+    primary = models.BooleanField(_("본직"), default=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="appointments", verbose_name=_("부서"))
+    grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("직급"))
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("직위"))
+    starts_on = models.DateField(_("시작일"))
+    ends_on = models.DateField(_("종료일"), null=True, blank=True)
+    reason = models.CharField(_("사유"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("발령")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="appointment_ends_after_start"),
+            # One open primary appointment per person: where they are now.
+            models.UniqueConstraint(fields=["person"],
+                                    condition=Q(primary=True, ends_on__isnull=True),
+                                    name="appointment_one_open_primary"),
+            models.UniqueConstraint(fields=["person", "starts_on"], condition=Q(primary=True),
+                                    name="appointment_primary_start_once"),
+        ]
+        indexes = [
+            # org_on(date): the primary appointments whose span holds the day (who had
+            # retired is not in the agency), answered from the index alone: the columns a
+            # placement needs are included (bench/org_history.py: an index-only scan).
+            GistIndex(appointment_span(), name="appointment_span_gist",
+                      condition=Q(primary=True) & ~Q(kind=AppointmentKind.RETIREMENT),
+                      include=["id", "person", "unit", "grade", "position", "kind",
+                               "starts_on", "ends_on"]),
+            models.Index(fields=["person", "starts_on"], name="appointment_person_idx"),
+            models.Index(fields=["unit", "starts_on"], name="appointment_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.starts_on}"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", _("휴가")
+    TRIP = "trip", _("출장")
+    OTHER = "other", _("기타")
+
+
+class Absence(models.Model):
+    """A registered absence with its acting official (직무대리), who signs the absent
+    person's turns meanwhile; those signatures are marked 대결 and need 후결."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="absences",
+                               verbose_name=_("부재자"))
+    acting = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acting_for",
+                               verbose_name=_("대결자"))
+    kind = models.CharField(_("사유 구분"), max_length=10, choices=AbsenceKind.choices)
+    starts_on = models.DateField(_("시작일"))
+    ends_on = models.DateField(_("종료일"))
+    reason = models.CharField(_("사유"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                   name="absence_ends_after_start"),
+            models.CheckConstraint(condition=~Q(acting=models.F("person")),
+                                   name="absence_not_own_acting"),
+        ]
+        # Named as when the table belonged to approvals (the rows moved, the index too).
+        indexes = [models.Index(fields=["acting", "starts_on", "ends_on"],
+                                name="approvals_a_acting__3724f8_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.starts_on}~{self.ends_on} → {self.acting}"
+
+
+class DisciplineKind(models.TextChoices):
+    """국가공무원법 §79: the six disciplinary measures, heaviest first."""
+
+    DISMISSAL = "dismissal", _("파면")
+    REMOVAL = "removal", _("해임")
+    DEMOTION = "demotion", _("강등")
+    SUSPENSION = "suspension", _("정직")
+    PAY_CUT = "pay_cut", _("감봉")
+    REPRIMAND = "reprimand", _("견책")
+
+
+class DisciplinaryAction(models.Model):
+    """A disciplinary action (징계): decided on a day, in effect for a period (정직·감봉)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disciplinary",
+                               verbose_name=_("직원"))
+    kind = models.CharField(_("징계 구분"), max_length=12, choices=DisciplineKind.choices)
+    decided_on = models.DateField(_("의결일"))
+    starts_on = models.DateField(_("집행 시작일"))
+    ends_on = models.DateField(_("집행 종료일"), null=True, blank=True)
+    reason = models.CharField(_("사유"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("징계")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="discipline_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["person", "decided_on"], name="discipline_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.decided_on}"

@@ -13,13 +13,19 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
 from core.org.models import (
+    ADDITIONAL_KINDS,
     API_TOKEN_DAYS_MAX,
     API_TOKEN_DAYS_MIN,
+    Absence,
+    Appointment,
+    AppointmentKind,
+    DisciplinaryAction,
     Grade,
     OrgSettings,
     Person,
@@ -32,6 +38,8 @@ from core.org.models import (
 )
 from core.org.selectors import (
     API_TOKEN_DAYS_CACHE_KEY,
+    absence_overlaps,
+    appointment_of,
     grantable_roles,
     may_change_account,
     person_for_user,
@@ -110,7 +118,8 @@ def _check_may_change_account(actor, person: Person) -> None:
 
 
 def person_create(*, actor, origin: Origin = COMMAND_ORIGIN, roles: list[str] = (),
-                  employee_number: str, **fields) -> Person:
+                  employee_number: str, hired_on: date | None = None, **fields) -> Person:
+    """Register a person with their 신규임용 appointment (from ``hired_on``, else today)."""
     fields["email"] = fields.get("email", "").lower()
     roles = sorted(set(roles) or {RoleCode.STAFF})
     # Everyone starts as staff; any other role is a grant.
@@ -122,6 +131,10 @@ def person_create(*, actor, origin: Origin = COMMAND_ORIGIN, roles: list[str] = 
         person = Person.objects.create(employee_number=employee_number, **fields)
         person.roles.set(Role.objects.filter(code__in=roles))
         _account_sync(person)
+        Appointment.objects.create(
+            person=person, kind=AppointmentKind.HIRE, unit=person.unit, grade=person.grade,
+            position=person.position, starts_on=hired_on or timezone.localdate(),
+            reason=_("직원 등록"))
         event_record(EventType.PERSON_CREATED, actor=actor, subject=person, origin=origin,
                      person_id=person.pk, unit_id=person.unit_id,
                      changes={"employee_number": employee_number,
@@ -153,6 +166,8 @@ def person_update(*, person: Person, actor, origin: Origin = COMMAND_ORIGIN, **f
             setattr(person, name, fields[name])
         person.save(update_fields=list(changes))
         _account_sync(person)
+        if {"unit", "grade", "position", "status"} & set(changes):
+            _appointment_follow_edit(person, changes)
         event_record(EventType.PERSON_UPDATED, actor=actor, subject=person, origin=origin,
                      person_id=person.pk, unit_id=person.unit_id, changes=changes)
     if "status" in changes:
@@ -346,3 +361,295 @@ def _people_count_changed() -> None:
         return
     schema_name = connection.schema_name
     transaction.on_commit(lambda: agency_refresh_people_count(schema_name=schema_name))
+
+
+# --- History: appointments (발령), absences, discipline (징계) --------------------------------
+
+PLACEMENT_FIELDS = ("unit", "grade", "position")
+APPOINTMENT_FIELDS = ("kind", "unit", "grade", "position", "starts_on", "ends_on", "reason")
+
+
+def _appointment_follow_edit(person: Person, changes: dict) -> None:
+    """A unit, grade, post or status changed on the person's record is an appointment from
+    today, so the history keeps answering where they are: 전보, 승진 to a more senior grade,
+    퇴직 when they leave, 신규임용 when someone who had left comes back."""
+    today = timezone.localdate()
+    current = (Appointment.objects.select_for_update()
+               .filter(person=person, primary=True, ends_on__isnull=True).first())
+    if current is None or current.starts_on > today:
+        return
+    kind = _edit_kind(person, current, changes)
+    placement = {name: getattr(person, name) for name in PLACEMENT_FIELDS}
+    if current.starts_on == today:  # the same day: it is that appointment, corrected
+        for name, value in placement.items():
+            setattr(current, name, value)
+        if "status" in changes:
+            current.kind = kind
+        current.save(update_fields=[*PLACEMENT_FIELDS, "kind"])
+        return
+    current.ends_on = today - timedelta(days=1)
+    current.save(update_fields=["ends_on"])
+    Appointment.objects.create(person=person, starts_on=today, reason=_("직원 정보 수정"),
+                               kind=kind, **placement)
+
+
+def _edit_kind(person: Person, current: Appointment, changes: dict) -> str:
+    if "status" in changes:
+        return (AppointmentKind.RETIREMENT if person.status == PersonStatus.LEFT
+                else AppointmentKind.HIRE)
+    old_grade = current.grade
+    promoted = ("grade" in changes and person.grade is not None
+                and (old_grade is None or person.grade.rank < old_grade.rank))
+    return AppointmentKind.PROMOTION if promoted else AppointmentKind.TRANSFER
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("사유를 적어 주세요.")})
+    return reason
+
+
+def _check_dates(starts_on: date, ends_on: date | None) -> None:
+    if starts_on > timezone.localdate():
+        raise ValidationError({"starts_on": _(
+            "시작일은 오늘 이후일 수 없습니다. 발령은 시행일 당일부터 기록합니다.")})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
+
+
+def _fit_primary(person: Person, starts_on: date, ends_on: date | None, *,
+                 exclude: int | None = None) -> tuple[date | None, Appointment | None]:
+    """Fit a primary appointment into the person's chain: return its end (the day before the
+    next one when not given) and the open appointment it closes, or refuse an overlap."""
+    others = list(Appointment.objects.filter(person=person, primary=True)
+                  .exclude(pk=exclude).order_by("starts_on"))
+    if any(other.starts_on == starts_on for other in others):
+        raise ValidationError({"starts_on": _("같은 날 시작하는 본직 발령이 이미 있습니다.")})
+    before = [other for other in others if other.starts_on < starts_on]
+    after = [other for other in others if other.starts_on > starts_on]
+    if after:
+        following = after[0].starts_on
+        if ends_on is None:
+            ends_on = following - timedelta(days=1)
+        elif ends_on >= following:
+            raise ValidationError({"ends_on": _(
+                "다음 발령(%(date)s) 전날까지만 지정할 수 있습니다.") % {"date": following}})
+    to_close = None
+    if before:
+        previous = before[-1]
+        if previous.ends_on is None:
+            to_close = previous
+        elif previous.ends_on >= starts_on:
+            raise ValidationError({"starts_on": _(
+                "이전 발령(%(start)s ~ %(end)s)과 기간이 겹칩니다.")
+                % {"start": previous.starts_on, "end": previous.ends_on}})
+    return ends_on, to_close
+
+
+def _carry_over(person: Person, starts_on: date, placement: dict) -> dict:
+    """Unit, grade and post not given stay as they were on the day before (a promotion names
+    only the new grade)."""
+    previous = appointment_of(person, starts_on - timedelta(days=1))
+    return {name: value if value is not None else getattr(previous, name, None)
+            for name, value in placement.items()}
+
+
+def _person_follow(person: Person, actor) -> dict:
+    """Keep the person's current unit, grade, post and status those of the appointment in
+    force today; return what changed."""
+    current = appointment_of(person, timezone.localdate())
+    if current is None:
+        return {}
+    wanted = {name: getattr(current, name) for name in PLACEMENT_FIELDS}
+    wanted["status"] = (PersonStatus.LEFT if current.kind == AppointmentKind.RETIREMENT
+                        else PersonStatus.ACTIVE)
+    changes = field_changes(person, wanted)
+    if not changes:
+        return {}
+    if "status" in changes:
+        _check_may_change_account(actor, person)
+    for name in changes:
+        setattr(person, name, wanted[name])
+    person.save(update_fields=list(changes))
+    if "status" in changes:
+        _account_sync(person)
+        _people_count_changed()
+    return changes
+
+
+def _appointment_changes(appointment: Appointment) -> dict:
+    return {"kind": str(appointment.get_kind_display()), "starts_on": str(appointment.starts_on)}
+
+
+def appointment_record(*, person: Person, kind: str, starts_on: date, reason: str,
+                       unit: Unit | None = None, grade: Grade | None = None,
+                       position: Position | None = None, ends_on: date | None = None,
+                       actor, origin: Origin = COMMAND_ORIGIN) -> Appointment:
+    """Record an appointment (발령). A primary one closes the one it follows, and the
+    person's current unit, grade, post and status follow the appointment in force today."""
+    reason = _require_reason(reason)
+    _check_dates(starts_on, ends_on)
+    primary = kind not in ADDITIONAL_KINDS
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        placement = {"unit": unit, "grade": grade, "position": position}
+        if primary:
+            placement = _carry_over(person, starts_on, placement)
+            ends_on, to_close = _fit_primary(person, starts_on, ends_on)
+            if to_close is not None:
+                to_close.ends_on = starts_on - timedelta(days=1)
+                to_close.save(update_fields=["ends_on"])
+        elif placement["unit"] is None and placement["position"] is None:
+            raise ValidationError({"unit": _("겸임·직무대리는 부서나 직위를 지정해야 합니다.")})
+        appointment = Appointment.objects.create(person=person, kind=kind, primary=primary,
+                                                 starts_on=starts_on, ends_on=ends_on,
+                                                 reason=reason, **placement)
+        followed = _person_follow(person, actor)
+        event_record(EventType.APPOINTMENT_RECORDED, actor=actor, subject=appointment,
+                     person_id=person.pk, unit_id=appointment.unit_id, origin=origin,
+                     payload={"kind": kind, "starts_on": str(starts_on)},
+                     changes={**_appointment_changes(appointment), "reason": reason,
+                              **followed})
+    return appointment
+
+
+def appointment_correct(*, appointment: Appointment, reason: str, actor,
+                        origin: Origin = COMMAND_ORIGIN, **fields) -> Appointment:
+    """Correct a recorded appointment (정정) with a reason; the before and after are
+    audited and the person's current record follows."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=appointment.person_id)
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        fields = {k: v for k, v in fields.items() if k in APPOINTMENT_FIELDS and k != "reason"}
+        starts_on = fields.get("starts_on", appointment.starts_on)
+        ends_on = fields.get("ends_on", appointment.ends_on)
+        _check_dates(starts_on, ends_on)
+        kind = fields.get("kind", appointment.kind)
+        if (kind in ADDITIONAL_KINDS) == appointment.primary:
+            raise ValidationError({"kind": _(
+                "본직 발령과 겸임·직무대리는 서로 바꿀 수 없습니다. 새로 등록하세요.")})
+        adjacent = {}
+        if appointment.primary and starts_on != appointment.starts_on:
+            adjacent = _previous_follow(appointment, starts_on)
+        if appointment.primary:
+            fitted, to_close = _fit_primary(appointment.person, starts_on, ends_on,
+                                            exclude=appointment.pk)
+            if to_close is not None and to_close.starts_on < starts_on:
+                raise ValidationError({"starts_on": _(
+                    "이전 발령(%(start)s ~)이 아직 끝나지 않았습니다.")
+                    % {"start": to_close.starts_on}})
+            if ends_on is None and fitted is not None:
+                raise ValidationError({"ends_on": _(
+                    "뒤에 다른 발령이 있어 종료일을 비울 수 없습니다.")})
+        changes = field_changes(appointment, fields)
+        if not changes:
+            return appointment
+        for name in changes:
+            setattr(appointment, name, fields[name])
+        appointment.reason = reason
+        appointment.save(update_fields=[*changes, "reason"])
+        followed = _person_follow(appointment.person, actor)
+        event_record(EventType.APPOINTMENT_CORRECTED, actor=actor, subject=appointment,
+                     person_id=appointment.person_id, unit_id=appointment.unit_id,
+                     origin=origin,
+                     payload={"kind": appointment.kind, "starts_on": str(appointment.starts_on)},
+                     changes={**changes, "reason": reason, **adjacent, **followed})
+    return appointment
+
+
+def _previous_follow(appointment: Appointment, starts_on: date) -> dict:
+    """A corrected start date moves the end of the appointment just before it along (it
+    ended the day before), so the chain stays without gaps; return that change."""
+    previous = (Appointment.objects.select_for_update()
+                .filter(person_id=appointment.person_id, primary=True,
+                        ends_on=appointment.starts_on - timedelta(days=1)).first())
+    if previous is None or previous.starts_on >= starts_on:
+        return {}
+    new_end = starts_on - timedelta(days=1)
+    change = {"previous_ends_on": [str(previous.ends_on), str(new_end)]}
+    previous.ends_on = new_end
+    previous.save(update_fields=["ends_on"])
+    return change
+
+
+def appointment_end(*, appointment: Appointment, ends_on: date, reason: str, actor,
+                    origin: Origin = COMMAND_ORIGIN) -> Appointment:
+    """End a concurrent post or acting duty (겸임·직무대리) on ``ends_on``. A primary
+    appointment ends only by the next one (전보, 휴직, 퇴직 …)."""
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.primary:
+            raise ValidationError({"ends_on": _(
+                "본직 발령은 다음 발령(전보·휴직·퇴직 등)을 등록하면 끝납니다.")})
+        if ends_on < appointment.starts_on:
+            raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
+        changes = field_changes(appointment, {"ends_on": ends_on})
+        if not changes:
+            return appointment
+        appointment.ends_on = ends_on
+        appointment.save(update_fields=["ends_on"])
+        event_record(EventType.APPOINTMENT_ENDED, actor=actor, subject=appointment,
+                     person_id=appointment.person_id, unit_id=appointment.unit_id,
+                     origin=origin,
+                     payload={"kind": appointment.kind, "ends_on": str(ends_on)},
+                     changes={**changes, "reason": reason})
+    return appointment
+
+
+def absence_record(*, person: Person, acting: Person, kind: str, starts_on: date,
+                   ends_on: date, reason: str = "", actor: Person,
+                   origin: Origin = COMMAND_ORIGIN) -> Absence:
+    """Record leave or a business trip on the person's record with the acting official who
+    signs meanwhile (who may register it is the caller's rule)."""
+    if acting.pk == person.pk:
+        raise ValidationError({"acting": _("자기 자신을 대결자로 지정할 수 없습니다.")})
+    if not acting.is_active:
+        raise ValidationError({"acting": _("퇴직·전출한 직원은 대결자가 될 수 없습니다.")})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)  # one registration at a time
+        if absence_overlaps(person=person, starts_on=starts_on, ends_on=ends_on):
+            raise ValidationError(_("같은 기간에 이미 등록된 부재가 있습니다."))
+        absence = Absence.objects.create(person=person, acting=acting, kind=kind,
+                                         starts_on=starts_on, ends_on=ends_on, reason=reason)
+        event_record(EventType.ABSENCE_REGISTERED, actor=actor, subject=absence,
+                     person_id=person.pk, unit_id=person.unit_id,
+                     audience={person.pk, acting.pk} - {actor.pk},
+                     payload={"starts_on": str(starts_on), "ends_on": str(ends_on),
+                              "kind": str(kind)},
+                     changes={"person": person.name, "acting": acting.name,
+                              "starts_on": str(starts_on), "ends_on": str(ends_on)},
+                     origin=origin)
+    return absence
+
+
+def discipline_record(*, person: Person, kind: str, decided_on: date, starts_on: date,
+                      ends_on: date | None = None, reason: str, actor,
+                      origin: Origin = COMMAND_ORIGIN) -> DisciplinaryAction:
+    """Record a disciplinary action (징계); it excludes the person from the performance
+    bonus of a period it falls in (rules.md §6)."""
+    reason = _require_reason(reason)
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("종료일은 시작일 이후여야 합니다.")})
+    if starts_on < decided_on:
+        raise ValidationError({"starts_on": _("집행 시작일은 의결일 이후여야 합니다.")})
+    with transaction.atomic():
+        action = DisciplinaryAction.objects.create(
+            person=person, kind=kind, decided_on=decided_on, starts_on=starts_on,
+            ends_on=ends_on, reason=reason)
+        event_record(EventType.DISCIPLINE_RECORDED, actor=actor, subject=action,
+                     person_id=person.pk, origin=origin,
+                     changes={"kind": str(action.get_kind_display()),
+                              "decided_on": str(decided_on), "starts_on": str(starts_on),
+                              "ends_on": str(ends_on or ""), "reason": reason})
+    return action
+
+
+def appointments_export_record(*, actor, origin: Origin = COMMAND_ORIGIN) -> None:
+    """Record an XLSX export of the appointment history (personal data leaving the system)."""
+    event_record(EventType.APPOINTMENTS_EXPORTED, actor=actor, subject_label="appointments",
+                 origin=origin)

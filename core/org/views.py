@@ -6,22 +6,28 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit.services import Origin
 from core.org import imports, selectors, services
 from core.org import jobs as org_jobs
-from core.org.exports import csv_download, people_xlsx_response
+from core.org.exports import appointments_xlsx_response, csv_download, people_xlsx_response
 from core.org.forms import (
+    AppointmentCorrectForm,
+    AppointmentEndForm,
+    AppointmentForm,
+    DisciplineForm,
     ImportForm,
     NewPersonForm,
+    OrgOnForm,
     OrgSettingsForm,
     PersonForm,
     RolesForm,
     UnitForm,
 )
-from core.org.models import Grade, Person, PersonStatus, Role, Unit
+from core.org.models import Appointment, Grade, Person, PersonStatus, Role, Unit
 from core.portal.access import current_person, person_passes
 from core.portal.feedback import form_refused
 
@@ -71,10 +77,114 @@ def person_detail(request, pk: int):
         pk=pk,
     )
     viewer = current_person(request)
-    return render(request, "org/person_detail.html", {
-        "person": person, "can_manage": selectors.can_manage_org(viewer),
-        "can_change_roles": bool(selectors.grantable_roles(viewer)) and viewer.pk != person.pk,
-    })
+    can_manage = selectors.can_manage_org(viewer)
+    context = {"person": person, "can_manage": can_manage,
+               "can_change_roles": bool(selectors.grantable_roles(viewer))
+               and viewer.pk != person.pk}
+    # The appointment record is the person's own and HR's; discipline only HR's.
+    if can_manage or viewer.pk == person.pk:
+        today = timezone.localdate()
+        context.update(history=selectors.appointments_of(person),
+                       hire_date=selectors.hire_date(person),
+                       days_in_grade=selectors.time_in_grade(person, today),
+                       days_in_post=selectors.time_in_post(person, today),
+                       absences=selectors.absences_of(person)[:20])
+    if can_manage:
+        context["disciplinary"] = selectors.disciplinary_of(person)
+    return render(request, "org/person_detail.html", context)
+
+
+def _appointment_for(person_pk: int, pk: int) -> Appointment:
+    """The appointment ``pk`` of person ``person_pk`` (the URL names both), else 404."""
+    return get_object_or_404(Appointment.objects.select_related("person"), pk=pk,
+                             person_id=person_pk)
+
+
+def _history_form(request, form, title: str, write, done: str, pk: int):
+    """Render ``form``; on a valid post call ``write(cleaned_data)`` and go back to the
+    person's page with ``done``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("org:person", pk=pk)
+    return render(request, "org/form.html", {"form": form, "title": title},
+                  status=400 if form.errors else 200)
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    origin = Origin.from_request(request)
+    return _history_form(
+        request, AppointmentForm(request.POST or None),
+        _("발령 등록: %(name)s") % {"name": person.name},
+        lambda data: services.appointment_record(person=person, actor=request.user,
+                                                 origin=origin, **data),
+        _("발령을 등록했습니다."), pk)
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def appointment_edit(request, pk: int, appointment_pk: int):
+    appointment = _appointment_for(pk, appointment_pk)
+    origin = Origin.from_request(request)
+    return _history_form(
+        request, AppointmentCorrectForm.for_appointment(appointment, data=request.POST or None),
+        _("발령 정정: %(name)s") % {"name": appointment.person.name},
+        lambda data: services.appointment_correct(appointment=appointment, actor=request.user,
+                                                  origin=origin, **data),
+        _("발령을 정정했습니다."), pk)
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def appointment_end(request, pk: int, appointment_pk: int):
+    appointment = _appointment_for(pk, appointment_pk)
+    origin = Origin.from_request(request)
+    return _history_form(
+        request, AppointmentEndForm(request.POST or None),
+        _("발령 종료: %(name)s") % {"name": appointment.person.name},
+        lambda data: services.appointment_end(appointment=appointment, actor=request.user,
+                                              origin=origin, **data),
+        _("발령을 종료했습니다."), pk)
+
+
+@manager_only
+@require_http_methods(["GET", "POST"])
+def discipline_new(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    origin = Origin.from_request(request)
+    return _history_form(
+        request, DisciplineForm(request.POST or None),
+        _("징계 등록: %(name)s") % {"name": person.name},
+        lambda data: services.discipline_record(person=person, actor=request.user,
+                                                origin=origin, **data),
+        _("징계를 등록했습니다."), pk)
+
+
+@manager_only
+def org_on_page(request):
+    """Who was where on a date (기준일), by unit; HR's view of the past org chart."""
+    form = OrgOnForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        on, unit = form.cleaned_data["on"], form.cleaned_data["unit"]
+        placements = selectors.placements_shown(selectors.people_on(on, unit=unit))
+        page = Paginator(placements, 100).get_page(request.GET.get("page"))
+    return render(request, "org/org_on.html", {"form": form, "page": page,
+                                               "querystring": request.GET.copy()},
+                  status=400 if form.errors else 200)
+
+
+@manager_only
+def appointments_export(request):
+    services.appointments_export_record(actor=request.user, origin=Origin.from_request(request))
+    return appointments_xlsx_response(selectors.appointments_for_export())
 
 
 @manager_only

@@ -23,12 +23,13 @@ class DelegationForm(StartForm):
         super().__init__(*args, **kwargs)
         choices = [(p.code, p.name) for p in Position.objects.all()]
         for rule in rules:
+            # A type left out of the post keeps its final position.
             self.fields[rule["document_type"]] = forms.ChoiceField(
                 label=rule.get("name") or rule["document_type"], choices=choices,
-                initial=rule["final_position"])
+                initial=rule["final_position"], required=False)
 
     def final_positions(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "effective_from"}
+        return {k: v for k, v in self.cleaned_data.items() if k != "effective_from" and v}
 
 
 class LineTemplateForm(forms.Form):

@@ -1,16 +1,19 @@
-"""The agency's rules: each in force with its source; agency admins edit delegation rules."""
+"""The agency rulebook: every kind in force with its default, bounds and sources; drafts,
+comparison, preview and adoption; the hand-written editors of delegation and lines."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.audit.services import Origin
-from core.org.models import Position, Unit
+from core.org.models import Person, PersonStatus, Position, Unit
 from core.org.selectors import is_agency_admin
 from core.policies import services
+from core.policies.editor import AdoptForm, EvaluateesForm, RuleForm, compare
 from core.policies.forms import (
     AbsenceRegistrarsForm,
     DelegationForm,
@@ -19,27 +22,170 @@ from core.policies.forms import (
     StartForm,
     TransparencyForm,
 )
-from core.policies.models import Policy, PolicyKind
+from core.policies.kinds import kind_get
+from core.policies.models import PolicyKind
 from core.policies.selectors import (
     absence_registrars,
     colleague_records,
     document_types,
+    draft_get,
+    kind_book,
     policy_in_force,
-    readable_lines,
+    rule_shape,
+    rulebook,
 )
 from core.portal.access import person_passes
-from core.portal.feedback import form_refused
+from core.portal.feedback import flash_refused, form_refused
 
 admin_only = person_passes(is_agency_admin)
 
 
 @admin_only
 def rules(request):
+    """The agency admin's rulebook: every kind with its value in force, the standard
+    model's default beside it, its bounds and their sources, drafts waiting and history."""
+    return render(request, "policies/rules.html",
+                  {"books": rulebook(on=timezone.localdate())})
+
+
+def _kind_or_404(code: str):
+    kind = kind_get(code)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+@admin_only
+def kind_detail(request, kind):
+    kind = _kind_or_404(kind)
+    book = kind_book(kind, on=timezone.localdate())
+    return render(request, "policies/kind.html", {"book": book})
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def draft_edit(request, kind, pk=None):
+    """A new draft (from the version in force) or a draft changed."""
+    kind = _kind_or_404(kind)
+    draft = None
+    if pk is not None:
+        draft = draft_get(kind, pk)
+        if draft is None or not draft.is_draft:
+            raise Http404
+        base = draft.data
+    else:
+        base = kind_book(kind, on=timezone.localdate()).rule.model_dump(mode="json")
+    if kind.editor_url and not RuleForm(kind=kind, data=base).fields:
+        return redirect(kind.editor_url)
+    form = RuleForm(request.POST or None, kind=kind, data=base)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.draft_save(kind=kind, data=form.rule_data(), actor=request.user,
+                                        draft=draft, origin=Origin.from_request(request))
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, _("초안을 저장했습니다. 적용 중인 버전과 비교하고 "
+                                        "채택하세요."))
+            return redirect("policies:version", kind=kind.code, pk=draft.pk)
+    return render(request, "policies/draft_form.html",
+                  {"form": form, "kind": kind, "label": _(kind.label), "draft": draft},
+                  status=400 if form.errors else 200)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def version(request, kind, pk):
+    """One version: a draft beside the version in force (changes highlighted) with its
+    preview and adoption, or an older version to read."""
+    kind = _kind_or_404(kind)
+    policy = draft_get(kind, pk)
+    if policy is None:
+        raise Http404
     today = timezone.localdate()
-    in_force = [(p, readable_lines(p)) for kind in PolicyKind.values
-                if (p := policy_in_force(kind=kind, on=today)) is not None]
-    history = Policy.objects.order_by("kind", "-effective_from")
-    return render(request, "policies/rules.html", {"in_force": in_force, "history": history})
+    book = kind_book(kind, on=today)
+    earliest = kind.earliest_effective(today)
+    form = AdoptForm(request.POST or None, initial={"effective_from": earliest})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_adopt(draft=policy, effective_from=form.cleaned_data["effective_from"],
+                                 actor=request.user, origin=Origin.from_request(request))
+        except ValidationError as error:
+            form_refused(form, error)
+        else:
+            messages.success(request, _("새 버전을 채택했습니다: %(date)s부터 적용합니다.")
+                             % {"date": form.cleaned_data["effective_from"].isoformat()})
+            return redirect("policies:kind", kind=kind.code)
+    rule = rule_shape(policy)
+    return render(request, "policies/version.html", {
+        "book": book, "policy": policy, "items": kind.describe(rule),
+        "compared": compare(kind, book.rule, rule) if policy.is_draft else None,
+        "form": form, "earliest": earliest}, status=400 if form.errors else 200)
+
+
+@admin_only
+@require_http_methods(["POST"])
+def draft_discard(request, kind, pk):
+    kind = _kind_or_404(kind)
+    policy = draft_get(kind, pk)
+    if policy is None:
+        raise Http404
+    try:
+        services.draft_discard(draft=policy, actor=request.user,
+                               origin=Origin.from_request(request))
+    except ValidationError as error:
+        flash_refused(request, error)
+    else:
+        messages.success(request, _("초안을 지웠습니다."))
+    return redirect("policies:kind", kind=kind.code)
+
+
+@admin_only
+@require_http_methods(["POST"])
+def standard_take(request, kind):
+    """표준모델 받기: the standard model's newer value of this kind, as a draft."""
+    kind = _kind_or_404(kind)
+    try:
+        draft = services.draft_from_standard_model(
+            kind=kind, version=request.POST.get("version", "")[:20], actor=request.user,
+            origin=Origin.from_request(request))
+    except ValidationError as error:
+        flash_refused(request, error)
+        return redirect("policies:kind", kind=kind.code)
+    messages.success(request, _("표준모델의 값을 초안으로 받았습니다. 비교한 뒤 채택하세요."))
+    return redirect("policies:version", kind=kind.code, pk=draft.pk)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def preview(request, kind):
+    """The effect of the version in force, or of a draft (?draft=id), on evaluatees entered
+    here (the agency has no evaluation data of its own yet): nothing is written."""
+    kind = _kind_or_404(kind)
+    if not kind.has_preview:
+        raise Http404
+    today = timezone.localdate()
+    draft = None
+    if (draft_id := request.GET.get("draft", "")).isdigit():
+        draft = draft_get(kind, int(draft_id))
+    rule = rule_shape(draft) if draft else kind_book(kind, on=today).rule
+    form = EvaluateesForm(request.POST or None, initial={"lines": _staff_lines()})
+    results = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = kind.preview(rule, form.evaluatees())
+        except ValidationError as error:
+            form_refused(form, error)
+    return render(request, "policies/preview.html", {
+        "kind": kind, "label": _(kind.label), "form": form, "results": results,
+        "draft": draft}, status=400 if form.errors else 200)
+
+
+def _staff_lines() -> str:
+    """Current staff with their units and a placeholder score, to start the preview from."""
+    people = Person.objects.filter(status=PersonStatus.ACTIVE, unit__isnull=False).order_by(
+        "unit__code", "employee_number").values_list("employee_number", "unit__code")[:2000]
+    return "\n".join(f"{number}, {unit}, 80" for number, unit in people)
 
 
 @admin_only

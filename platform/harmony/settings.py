@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "tenants.middleware.AgencyHostMiddleware",
     "harmony.observability.RequestContextMiddleware",
+    "core.policies.selectors.RulebookMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
 from core.org import api as org_api
+from core.policies.api import RuleViewSet
 from core.portal.audit_api import AuditEventViewSet
 from core.schedules import api as schedules_api
 from core.work import api as work_api
@@ -27,12 +28,14 @@ class NumericIdRouter(DefaultRouter):
 router = NumericIdRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
 router.register("people", org_api.PersonViewSet, basename="person")
+router.register("appointments", org_api.AppointmentViewSet, basename="appointment")
 router.register("schedules", schedules_api.EntryViewSet, basename="schedule")
 router.register("documents", approvals_api.DocumentViewSet, basename="document")
 router.register("tasks", work_api.TaskViewSet, basename="task")
 router.register("memos", work_api.MemoViewSet, basename="memo")
 router.register("instructions", work_api.InstructionViewSet, basename="instruction")
 router.register("audit", AuditEventViewSet, basename="audit")
+router.register("rules", RuleViewSet, basename="rule")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

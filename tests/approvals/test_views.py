@@ -301,3 +301,19 @@ def test_the_box_tabs_count_what_waits_for_the_person(division_head):
     assert '공람 <span class="hm-badge">1<span class="sr-only">건' in tabs
     other.get(f"/approvals/{document.pk}/")  # reading it
     assert '공람 <span class="hm-badge">' not in other.get("/approvals/").content.decode()
+
+
+def test_a_circulation_deadline_in_the_past_is_refused(division_head):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    document = _approved_by_the_head(division_head)
+    staff = agency_client("alpha", division_head.staff.user)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = staff.post(f"/approvals/{document.pk}/circulate/", {
+        "people": [division_head.other.pk], "deadline": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert "공람 기한은 오늘이나 그 뒤여야 합니다" in response.content.decode()
+    with schema_context("alpha"):
+        assert not Circulation.objects.exists()

@@ -151,3 +151,12 @@ def test_a_change_named_like_a_reverse_relation_reads_with_its_own_label(alpha_p
         work.memo_reply(memo=memo, actor=people.head, body="확인했습니다")
         event = AuditEvent.objects.get(action="work.memo_replied")
     assert [str(change) for change in describe(event)] == ["회신: 확인했습니다"]
+
+
+def test_a_date_range_in_the_wrong_order_is_explained_not_an_empty_list(alpha_people):
+    client = agency_client("alpha", alpha_people.admin.user)
+    response = client.get("/audit/", {"since": "2026-12-01", "until": "2026-11-01"})
+    assert response.status_code == 400
+    assert "시작일(2026-12-01)이 종료일(2026-11-01)보다 늦습니다" in response.content.decode()
+    assert client.get("/audit/", {"since": "2026-11-01", "until": "2026-12-01"}
+                      ).status_code == 200

@@ -57,8 +57,8 @@ def test_only_agency_admins_see_and_edit_rules(alpha_people):
 
 def test_the_rules_page_reads_lines_and_delegation_by_name(alpha_people):
     page = agency_client("alpha", alpha_people.admin.user).get("/rules/").content.decode()
-    assert "일반 기안: 검토 팀장 → 결재 과장" in page
-    assert "일반 문서 → 과장" in page
+    assert "<td>일반 기안</td><td>검토 팀장 → 결재 과장</td>" in page
+    assert "<td>일반 문서</td><td>과장</td>" in page
 
 
 def test_an_agency_admin_sets_who_registers_absences_from_a_date(alpha_people):

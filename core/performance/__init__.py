@@ -1,0 +1,1 @@
+"""Performance evaluation (성과평가); for now only the pure forced-distribution rules."""
