@@ -19,7 +19,8 @@ at a time: /readyz, home, queue, document, then /readyz again; a page's ratio is
 over the mean of the two /readyz runs (the machine's load drifts; both are printed). Each
 answer must be 200 and carry the agency's name (pages) or be counted as a failure.
 The machine has 2 CPUs shared with other work: the load average is printed beside the figures;
-ratios, not absolute figures, are the measure. Environment: BENCH_SECONDS, BENCH_USERS.
+ratios, not absolute figures, are the measure. Environment: BENCH_SECONDS, BENCH_USERS,
+BENCH_DATABASE (another name, so two checkouts can measure at once).
 """
 
 import json

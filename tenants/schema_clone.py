@@ -2,9 +2,10 @@
 
 django-tenants' ``clone_schema`` SQL function works but is generic and slow (~0.4 s here,
 most of it in PL/pgSQL catalogue walking). Our template holds only tables, identity
-sequences, constraints, indexes and triggers, so we read its DDL from the catalogue once per
-migration state and replay it as one script. Names of constraints and indexes are kept, so
-later migrations that refer to them by name work on cloned schemas too.
+sequences, plain sequences (the data version), constraints, indexes and triggers, so we read
+its DDL from the catalogue once per migration state and replay it as one script. Names of
+constraints and indexes are kept, so later migrations that refer to them by name work on
+cloned schemas too.
 
 The owner reads the script after each migration of the template and keeps it in
 ``public.harmony_clone_template``, which the application role may call but not change
@@ -50,7 +51,13 @@ def _read_script(cursor, template: str) -> str:
             FROM pg_constraint WHERE connamespace = %s::regnamespace
               AND contype IN ('p', 'u', 'x') ORDER BY conname""", [template]):
         keys[table.strip('"')].append(f"CONSTRAINT {_quote(name)} {definition}")
-    statements = []
+    # Sequences of their own (not a column's identity), such as the data version.
+    statements = [f"CREATE SEQUENCE {_quote(name)}" for (name,) in _rows(cursor, """
+        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = %s AND c.relkind = 'S' AND NOT EXISTS (
+            SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+              AND d.objid = c.oid AND d.deptype IN ('a', 'i'))
+        ORDER BY c.relname""", [template])]
     for name in tables:
         elements = [f"LIKE {t}.{_quote(name)} {_LIKE}", *keys[name]]
         statements.append(f"CREATE TABLE {_quote(name)} ({', '.join(elements)})")

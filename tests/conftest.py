@@ -8,7 +8,13 @@ from django.db import connection, connections
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from core.audit import version
 from tests.factories import Personas, make_personas, onboard_agency
+
+# A test's transaction never commits, so the data version (core/audit/version.py) moves after
+# each writing statement instead of after the commit; tests/audit/test_data_version.py checks
+# the committed behaviour.
+version.EAGER = True
 
 
 def _connect_as(user: str, password: str) -> None:

@@ -3,6 +3,7 @@ turn, a reviewer's revision, skipping a reviewer, withdrawing."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -64,9 +65,12 @@ class LineEntrySerializer(serializers.Serializer):
     parallel = serializers.BooleanField(default=False)
 
 
+EMPTY_BODY = {"blank": _("본문을 입력하세요."), "required": _("본문을 입력하세요.")}
+
+
 class DraftSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=services.MAX_BODY_CHARS)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS, error_messages=EMPTY_BODY)
     document_type = serializers.CharField(max_length=30, default="general")
     disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
     disclosure_ground = serializers.IntegerField(min_value=1, max_value=8, required=False,
@@ -81,13 +85,14 @@ class SubmitSerializer(serializers.Serializer):
     a new text."""
 
     title = serializers.CharField(max_length=200, required=False)
-    body = serializers.CharField(max_length=services.MAX_BODY_CHARS, required=False)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS, required=False,
+                                 error_messages=EMPTY_BODY)
     line = LineEntrySerializer(many=True)
 
 
 class ReviseSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=services.MAX_BODY_CHARS)
+    body = serializers.CharField(max_length=services.MAX_BODY_CHARS, error_messages=EMPTY_BODY)
 
 
 class ReasonSerializer(serializers.Serializer):

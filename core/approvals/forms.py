@@ -7,13 +7,30 @@ from django.utils.translation import pgettext_lazy
 
 from core.approvals.models import Disclosure, StepRole
 from core.approvals.selectors import absence_registrable_people
-from core.approvals.services import MAX_BODY_CHARS, LineEntry
+from core.approvals.services import MAX_BODY_CHARS, LineEntry, body_is_empty
 from core.org.forms import PeopleChoice, PersonChoice, active_people
 from core.org.models import AbsenceKind, Person, Unit
 
 MAX_REVIEWERS = 3
+LINE_FIELDS = ("reviewers", "cooperators", "approver")
+TOO_MANY_REVIEWERS = _("검토자는 %(n)d명까지 지정할 수 있습니다.")
 # frontend/static/harmony/rich-text.js turns this textarea into a rich-text editor.
 RICH_TEXT = forms.Textarea(attrs={"rows": 12, "data-rich-text": ""})
+EMPTY_BODY = _("본문을 입력하세요.")
+
+
+class BodyField(forms.CharField):
+    """The text of a document: rich text (HTML) or plain lines; a body that shows nothing —
+    an editor left as ``<div><br></div>`` — is refused like a missing one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS,
+                         error_messages={"required": EMPTY_BODY}, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if body_is_empty(value):
+            raise forms.ValidationError(EMPTY_BODY, code="required")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,22 +51,75 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class OrderedPeople(forms.ModelMultipleChoiceField):
+    """Several people, kept in the order they were sent (a queryset would sort them) and each
+    once; hidden fields, written by the line builder."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": _("결재선에 넣을 수 없는 사람이 있습니다. 다시 지정하세요."),
+            "invalid_pk_value": _("결재선에 넣을 수 없는 사람이 있습니다. 다시 지정하세요.")})
+        super().__init__(queryset=Person.objects.none(), **kwargs)
+
+    def clean(self, value) -> list[Person]:
+        found = {person.pk: person for person in super().clean(value)}
+        order = [int(pk) for pk in dict.fromkeys(str(pk) for pk in value or ())]
+        return [found[pk] for pk in order if pk in found]
+
+
+def line_edit(line: dict[str, list[str]], data) -> tuple[dict[str, list[str]], str]:
+    """Apply one edit the line builder sent without JavaScript (its buttons submit the form):
+    ``line_add`` ``field:pk``, ``line_move`` ``field:pk:up|down``, ``line_remove``
+    ``field:pk``. Return the new line (ids as text per field) and a refusal, if any."""
+    line = {field: [pk for pk in line.get(field, []) if pk] for field in LINE_FIELDS}
+    if data.get("line_add"):
+        field, _sep, pk = data["line_add"].partition(":")
+        if field not in line or not pk.isdecimal():
+            return line, ""
+        kept = {name: [p for p in ids if p != pk] for name, ids in line.items()}
+        if field == "approver":
+            kept["approver"] = [pk]
+        elif field == "reviewers" and len(kept["reviewers"]) >= MAX_REVIEWERS:
+            return line, str(TOO_MANY_REVIEWERS % {"n": MAX_REVIEWERS})
+        else:
+            kept[field].append(pk)
+        return kept, ""
+    field, _sep, rest = (data.get("line_move") or data.get("line_remove") or "").partition(":")
+    pk, _sep, direction = rest.partition(":")
+    ids = line.get(field)
+    if ids is None or pk not in ids:
+        return line, ""
+    index = ids.index(pk)
+    if data.get("line_remove"):
+        ids.pop(index)
+    elif direction in ("up", "down"):
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(ids):
+            ids[index], ids[other] = ids[other], ids[index]
+    return line, ""
+
+
 class DraftForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
     document_type = forms.ChoiceField(label=_("문서 유형"))
-    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
+    body = BodyField()
     disclosure = forms.ChoiceField(label=_("공개 구분"), choices=Disclosure.choices)
     disclosure_ground = forms.TypedChoiceField(
         label=_("비공개 근거 (정보공개법 제9조제1항)"), required=False, coerce=int,
         empty_value=None, choices=[("", "—")] + [(n, _("제%(n)d호") % {"n": n})
                                                  for n in range(1, 9)])
     line_template = forms.ChoiceField(label=_("결재선 템플릿"), required=False)
-    reviewers = PeopleChoice(label=_("검토자 (선택 순서대로, 최대 3명)"), required=False,
-                             queryset=Person.objects.none())
-    cooperators = PeopleChoice(label=_("협조자"), required=False, queryset=Person.objects.none())
+    # The line builder (approvals/_line_builder.html) writes the line as hidden fields, one
+    # per person in the order chosen; the agency's people are searched, never all sent.
+    reviewers = OrderedPeople(label=_("검토자"), required=False)
+    cooperators = OrderedPeople(label=_("협조자"), required=False)
     cooperate_in_parallel = forms.BooleanField(label=_("협조자에게 동시에 요청"), required=False)
-    approver = PersonChoice(label=_("결재권자"), queryset=Person.objects.none(),
-                            error_messages={"required": _("결재권자를 지정하세요.")})
+    approver = forms.ModelChoiceField(
+        label=_("결재권자"), queryset=Person.objects.none(), widget=forms.HiddenInput,
+        error_messages={"required": _("결재권자를 지정하세요."),
+                        "invalid_choice": _("결재권자로 지정할 수 없는 사람입니다.")})
     attachments = MultipleFileField(label=_("붙임 파일"), required=False)
     recipient_units = forms.ModelMultipleChoiceField(
         label=_("수신 부서 (없으면 내부결재)"), required=False, queryset=Unit.objects.none())
@@ -58,8 +128,11 @@ class DraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, drafter: Person, document_types: list[tuple[str, str]],
-                 templates: list[dict], **kwargs):
+                 templates: list[dict], saving: bool = False, **kwargs):
+        """``saving``: 임시 저장, which keeps the draft without sending it up, so its line
+        may still be incomplete."""
         super().__init__(*args, **kwargs)
+        self.fields["approver"].required = not saving
         self.fields["document_type"].choices = document_types
         type_names = dict(document_types)
         self.fields["line_template"].choices = [("", _("직접 지정"))] + [
@@ -76,10 +149,15 @@ class DraftForm(forms.Form):
     def clean_reviewers(self):
         reviewers = self.cleaned_data["reviewers"]
         if len(reviewers) > MAX_REVIEWERS:
-            raise forms.ValidationError(_("검토자는 %(n)d명까지 지정할 수 있습니다."),
-                                        params={"n": MAX_REVIEWERS})
-        return sorted(reviewers, key=lambda p: (p.position.rank if p.position else 99, p.name),
-                      reverse=True)
+            raise forms.ValidationError(TOO_MANY_REVIEWERS, params={"n": MAX_REVIEWERS})
+        return reviewers  # in the order chosen: 검토 runs in that order
+
+    def line_ids(self) -> dict[str, list[int]]:
+        """The line chosen, as ids in order (kept with a saved draft until it goes up)."""
+        data = self.cleaned_data
+        return {"reviewers": [p.pk for p in data["reviewers"]],
+                "cooperators": [p.pk for p in data["cooperators"]],
+                "approver": [data["approver"].pk] if data.get("approver") else []}
 
     def line(self) -> list[LineEntry]:
         data = self.cleaned_data
@@ -136,7 +214,7 @@ class CirculateForm(forms.Form):
 
 class ReviseForm(forms.Form):
     title = forms.CharField(label=_("제목"), max_length=200)
-    body = forms.CharField(label=_("본문"), widget=RICH_TEXT, max_length=MAX_BODY_CHARS)
+    body = BodyField()
 
 
 class SkipForm(forms.Form):

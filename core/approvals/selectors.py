@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.approvals.models import (
     CONTINUOUS,
+    ActionKind,
     ApprovalStep,
     Circulation,
     Disclosure,
@@ -245,6 +246,32 @@ def proposed_approver(*, drafter: Person, document_type: str, on: date) -> Perso
     return head_with_position(drafter=drafter, position=final.get(document_type, ""))
 
 
+PEOPLE_SHOWN = 20
+
+
+def people_search(*, query: str, drafter: Person,
+                  limit: int = PEOPLE_SHOWN) -> tuple[list[Person], bool]:
+    """The active people of the agency matching every word of ``query`` in their name, unit
+    or position (the drafter, who signs as drafter, left out), at most ``limit``, and
+    whether more match."""
+    words = query.split()[:5]
+    if not words:
+        return [], False
+    people = (Person.objects.filter(status=PersonStatus.ACTIVE).exclude(pk=drafter.pk)
+              .select_related("unit", "position"))
+    for word in words:
+        people = people.filter(Q(name__icontains=word) | Q(unit__name__icontains=word)
+                               | Q(position__name__icontains=word))
+    found = list(people.order_by("unit__name", "position__rank", "name", "pk")[:limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def line_people(ids) -> dict[int, Person]:
+    """The people a line being built names, with their unit and position (one query)."""
+    pks = {int(pk) for pk in ids if str(pk).isdecimal()}
+    return Person.objects.select_related("unit", "position").in_bulk(pks)
+
+
 def line_templates(*, on: date) -> list[dict]:
     """결재선 템플릿 in force: [{document_type, name, steps: [{role, position|unit}]}, ...]."""
     policy = policy_in_force(kind=PolicyKind.APPROVAL_LINES, on=on)
@@ -335,6 +362,27 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         documents = documents.filter(created_at__date__lte=until)
     allowed = {"-submitted_at", "submitted_at", "title", "-approved_at"}
     return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
+
+
+def returned_to_drafter(*, person: Person) -> QuerySet[Document]:
+    """반려: the person's documents sent back to them, newest return first, each with the
+    reason (``return_note``), who returned it (``returned_by``) and when (``returned_at``)."""
+    last = (DocumentAction.objects.filter(document=OuterRef("pk"), kind=ActionKind.RETURNED)
+            .order_by("-occurred_at", "-id"))
+    return (Document.objects.filter(drafter=person, status=DocumentStatus.RETURNED)
+            .annotate(return_note=Subquery(last.values("note")[:1]),
+                      returned_by=Subquery(last.values("actor__name")[:1]),
+                      returned_at=Subquery(last.values("occurred_at")[:1]))
+            .defer("body").order_by("-returned_at", "-id"))
+
+
+def last_return(document: Document) -> DocumentAction | None:
+    """The latest 반려 of a document now returned to its drafter, with who and why (reads
+    the actions prefetched by ``document_card``); None otherwise."""
+    if document.status != DocumentStatus.RETURNED:
+        return None
+    returns = [a for a in document.actions.all() if a.kind == ActionKind.RETURNED]
+    return returns[-1] if returns else None
 
 
 def waiting_counts(*, person: Person) -> dict[str, int]:

@@ -2,6 +2,7 @@
 steps and a history row, and appends the audit event, all in one transaction; a move that
 lost a race finds the document changed and is refused with "already handled"."""
 
+import html
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ from core.policies.selectors import delegation_rules
 
 MAX_BODY_CHARS = 200_000
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# Whitespace, no-break and zero-width spaces: a body of only these is empty.
+INVISIBLE = re.compile(r"[\s\u00a0\u200b\u200c\u200d\u2060\ufeff]+")
 MAX_ATTACHMENTS = 10
 # Office documents used in government (HWP/HWPX included), PDF, images, text and archives.
 ATTACHMENT_TYPES = {
@@ -73,8 +76,15 @@ class LineEntry:
     parallel: bool = False
 
 
+def body_is_empty(body: str) -> bool:
+    """Whether the text shows nothing once its markup is gone: an editor left as
+    ``<div><br></div>``, spaces, ``&nbsp;``."""
+    text = html.unescape(nh3.clean(body or "", tags=set()))
+    return not INVISIBLE.sub("", text)
+
+
 def _clean_body(body: str) -> str:
-    if not body or not body.strip():
+    if body_is_empty(body):
         raise ValidationError({"body": _("본문을 입력하세요.")})
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError({"body": _("본문이 너무 깁니다 (최대 %(n)s자).") % {
@@ -556,24 +566,53 @@ def circulation_mark_read(*, document: Document, person: Person) -> None:
 
 
 def document_edit(*, document: Document, actor: Person, title: str, body: str,
+                  document_type: str | None = None, disclosure: str | None = None,
+                  disclosure_ground: int | None = None, recipient_units=None,
+                  external_recipients=None, attachments=(),
                   origin: Origin = COMMAND_ORIGIN) -> Document:
     """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
-    text that was submitted stays in its version)."""
+    text that was submitted stays in its version): its text and, when given, its type,
+    disclosure class and recipients; ``attachments`` are added to those it has (임시 저장
+    keeps them)."""
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     body = _clean_body(body)
-    with transaction.atomic():
+    if disclosure is not None:
+        _check_disclosure(disclosure, disclosure_ground)
+    with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.drafter_id != actor.pk:
             raise ValidationError(_("기안자만 고칠 수 있습니다."))
         if document.status not in EDITABLE:
             raise AlreadyHandled
+        _check_attachments([*document.attachments.all(), *attachments])
         document.title, document.body = title.strip(), body
-        document.save(update_fields=["title", "body"])
+        fields = ["title", "body"]
+        if document_type is not None:
+            document.document_type = document_type
+            fields.append("document_type")
+        if disclosure is not None:
+            document.disclosure = disclosure
+            document.disclosure_ground = (disclosure_ground if disclosure != Disclosure.PUBLIC
+                                          else None)
+            fields += ["disclosure", "disclosure_ground"]
+        document.save(update_fields=fields)
+        if recipient_units is not None or external_recipients is not None:
+            _readdress(document, recipient_units or (), external_recipients or ())
+        _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_EDITED, actor=actor, subject=document,
                      person_id=document.drafter_id, unit_id=document.handling_unit_id,
                      payload={"title": document.title[:200]}, origin=origin)
     return document
+
+
+def _readdress(document: Document, units, external) -> None:
+    """Replace the recipients of a document not yet dispatched."""
+    document.recipients.all().delete()
+    DocumentRecipient.objects.bulk_create(
+        [DocumentRecipient(document=document, unit=unit) for unit in set(units)]
+        + [DocumentRecipient(document=document, external_name=name.strip()[:200])
+           for name in external if name.strip()])
 
 
 def step_revise(*, document: Document, actor: Person, title: str, body: str,

@@ -6,6 +6,7 @@ app_name = "approvals"
 urlpatterns = [
     path("", views.boxes, name="boxes"),
     path("new/", views.draft, name="draft"),
+    path("people/", views.people, name="people"),
     path("<int:pk>/", views.document, name="document"),
     path("<int:pk>/pdf/", pdf.document_pdf, name="document_pdf"),
     path("<int:pk>/act/", views.act, name="act"),

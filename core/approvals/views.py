@@ -1,5 +1,8 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
+import hashlib
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,12 +19,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.approvals import selectors, services
 from core.approvals.exports import documents_xlsx_response
 from core.approvals.forms import (
+    LINE_FIELDS,
+    MAX_REVIEWERS,
     AbsenceForm,
     ActForm,
     CirculateForm,
     DraftForm,
     ReviseForm,
     SkipForm,
+    line_edit,
 )
 from core.approvals.models import (
     DocumentRecipient,
@@ -34,6 +41,7 @@ from core.policies.selectors import document_types
 from core.portal.access import (
     current_person,
     current_signers,
+    person_cached,
     person_passes,
     remember_queue_count,
 )
@@ -61,22 +69,46 @@ def boxes(request):
     filters = {"query": request.GET.get("q", "").strip(), "since": _date(request, "since"),
                "until": _date(request, "until"), "ordering": request.GET.get("sort", ""),
                "status": request.GET.get("status", "")}
-    documents = selectors.document_list(person=person, box=box,
-                                        signers=current_signers(request), **filters)
+
+    def listed():
+        return selectors.document_list(person=person, box=box,
+                                       signers=current_signers(request), **filters)
+
     if request.GET.get("format") == "xlsx":
         services.documents_export_record(actor=person, box=box, filters=filters,
                                          origin=Origin.from_request(request))
-        return documents_xlsx_response(documents, box=box)
-    page = Paginator(documents, 30).get_page(request.GET.get("page"))
+        return documents_xlsx_response(listed(), box=box)
+    # The list's length, kept like the rest of the page until the agency's data next changes;
+    # the list itself is built only if the page's kept list must be rendered afresh.
+    digest = hashlib.md5(repr((box, sorted(filters.items()))).encode(),
+                         usedforsecurity=False).hexdigest()
+    count = person_cached(request, f"box-count:{digest}", lambda: listed().count())
+
+    def page_of_list():
+        paginator = Paginator(listed(), 30)
+        paginator.count = count
+        return paginator.get_page(request.GET.get("page"))
+
+    page = SimpleLazyObject(page_of_list)
     if box == "queue" and not any(filters[key] for key in ("query", "since", "until", "status")):
-        remember_queue_count(request, page.paginator.count)
-    counts = selectors.waiting_counts(person=person)
+        remember_queue_count(request, count)
+    counts = person_cached(request, "waiting_counts",
+                           lambda: selectors.waiting_counts(person=person))
     shown = [(code, label, counts.get(code, 0)) for code, label in BOXES] + (
         [(*ALL_BOX, 0)] if selectors.reads_all_documents(person) else [])
     return render(request, "approvals/boxes.html", {
         "page": page, "box": box, "boxes": shown, "filters": filters,
         "statuses": DocumentStatus.choices,
         "querystring": request.GET.copy()})
+
+
+LINE_EDITS = ("line_add", "line_move", "line_remove", "find_people")
+
+
+def _editing_line(post) -> bool:
+    """"결재선 불러오기" and the line builder's buttons sent without JavaScript: the page
+    comes back with the change and what was typed; nothing is saved."""
+    return "apply_template" in post or any(key in post for key in LINE_EDITS)
 
 
 @staff_only
@@ -88,52 +120,121 @@ def draft(request):
     templates = selectors.line_templates(on=today)
     options = {"document_types": document_types(on=today), "templates": templates,
                "drafter": person}
-    if request.method == "POST" and "apply_template" not in request.POST:
-        form = DraftForm(request.POST, request.FILES, **options)
+    if request.method == "POST" and not _editing_line(request.POST):
+        saving = "save_draft" in request.POST
+        form = DraftForm(request.POST, request.FILES, saving=saving, **options)
         if form.is_valid():
             try:
-                document = _draft_and_submit(form, person, Origin.from_request(request))
+                document = _draft_and_submit(form, person, Origin.from_request(request),
+                                             submit=not saving)
             except ValidationError as error:
                 form_refused(form, error)
             else:
+                if saving:
+                    return _saved(request, form, document)
                 messages.success(request, _("결재를 올렸습니다."))
                 return redirect("approvals:document", pk=document.pk)
-        return render(request, "approvals/draft.html", {"form": form},
-                      status=400 if form.errors else 200)
-    initial, line, proposed = _template_initial(request, person, templates, today)
-    return render(request, "approvals/draft.html", {
-        "form": DraftForm(initial=initial, **options), "line": line, "proposed": proposed,
-        "files_dropped": bool(request.FILES)})
+        return _draft_page(request, form, person, status=400 if form.errors else 200)
+    initial, line = _template_initial(request, person, templates, today)
+    return _draft_page(request, DraftForm(initial=initial, **options), person,
+                       unfilled=line.unfilled if line else ())
+
+
+def _saved(request, form: DraftForm, document):
+    """After 임시 저장: back to the draft's editing page, with its attachments stored and its
+    line remembered for this session (a draft's line is only written when it goes up)."""
+    request.session[f"draft_line:{document.pk}"] = form.line_ids()
+    messages.success(request, _("임시 저장했습니다. 붙임 파일 %(n)d개가 함께 저장되어 있습니다.")
+                     % {"n": document.attachments.count()})
+    return redirect("approvals:redraft", pk=document.pk)
+
+
+def _typed(request) -> dict:
+    """What the draft form posted, as initial values (lists for the fields taking several);
+    the line as posted, even when a role has nobody left."""
+    fields = DraftForm.base_fields
+    typed = {key: values if isinstance(fields[key], forms.ModelMultipleChoiceField)
+             else values[0] for key, values in request.POST.lists() if key in fields}
+    if request.method != "POST" or "apply_template" in request.POST:
+        return typed  # nothing typed yet, or the template fills the line
+    return {**typed, "reviewers": request.POST.getlist("reviewers"),
+            "cooperators": request.POST.getlist("cooperators"),
+            "approver": request.POST.get("approver") or None}
 
 
 def _template_initial(request, person, templates: list[dict], today):
     """The form's starting values: what was typed (when a template is applied to a draft in
-    progress) and the line the chosen template, or the first one for the type, fills in;
-    with the filled line and the approver the delegation rules propose."""
-    fields = DraftForm.base_fields
-    typed = {key: values if getattr(fields[key].widget, "allow_multiple_selected", False)
-             else values[0] for key, values in request.POST.lists() if key in fields}
+    progress, or the line is edited) and the line the chosen template, or the first one for
+    the type, fills in; with the filled line."""
+    typed = _typed(request)
     kind = typed.get("document_type") or request.GET.get("type") or "general"
-    choice = typed.get("line_template", "")
+    choice = typed.get("line_template", "") if "apply_template" in request.POST else ""
     if choice.isdecimal() and int(choice) < len(templates):
         template = templates[int(choice)]
         kind = template["document_type"]
-    elif typed:  # "직접 지정": the line stays as typed
-        proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
-        return {**typed, "document_type": kind}, None, proposed
+    elif typed:  # "직접 지정" or an edit of the line: the line stays as typed
+        return {**typed, "document_type": kind}, None
     else:
         choice, template = next(((str(i), t) for i, t in enumerate(templates)
                                  if t["document_type"] == kind), ("", None))
     if template is None:
         proposed = selectors.proposed_approver(drafter=person, document_type=kind, on=today)
-        return {**typed, "document_type": kind, "approver": proposed}, None, proposed
+        return {**typed, "document_type": kind, "approver": proposed}, None
     line = selectors.template_line(drafter=person, template=template, on=today)
     return {**typed, "document_type": kind, "line_template": choice,
             "reviewers": line.reviewers, "cooperators": line.cooperators,
-            "approver": line.approver}, line, line.delegated
+            "approver": line.approver}, line
 
 
-def _draft_and_submit(form: DraftForm, person, origin: Origin):
+def _line_ids(form: DraftForm) -> dict[str, list[str]]:
+    """The line on the form, as ids in the order chosen: posted, or its starting values."""
+    if form.is_bound:
+        return {name: form.data.getlist(name) for name in LINE_FIELDS}
+    values = {name: form.initial.get(name) for name in LINE_FIELDS}
+    values["approver"] = [values["approver"]] if values["approver"] else []
+    return {name: [str(getattr(v, "pk", v)) for v in values[name] or () if v]
+            for name in LINE_FIELDS}
+
+
+def _draft_page(request, form: DraftForm, person, *, document=None, unfilled=(),
+                status: int = 200):
+    """The draft (or redraft) page with its line builder: the line chosen so far (after the
+    edit the builder's buttons sent without JavaScript), the approver the delegation rules
+    propose, and the people found for the line."""
+    line, refusal = _line_ids(form), ""
+    if any(key in request.POST for key in LINE_EDITS[:3]):
+        line, refusal = line_edit(line, request.POST)
+    found = selectors.line_people([pk for ids in line.values() for pk in ids])
+    chosen = {name: [found[int(pk)] for pk in ids if pk.isdecimal() and int(pk) in found]
+              for name, ids in line.items()}
+    kind = (form.data.get("document_type") if form.is_bound
+            else form.initial.get("document_type")) or "general"
+    query = request.POST.get("people_q", "").strip()[:50] if "find_people" in request.POST else ""
+    people, more = selectors.people_search(query=query, drafter=person)
+    return render(request, "approvals/draft.html", {
+        "form": form, "document": document,
+        "returned": selectors.last_return(document) if document else None,
+        "files_dropped": bool(request.FILES),
+        "builder": {
+            "reviewers": chosen["reviewers"], "cooperators": chosen["cooperators"],
+            "approver": next(iter(chosen["approver"]), None), "refusal": refusal,
+            "unfilled": unfilled, "max_reviewers": MAX_REVIEWERS,
+            "proposed": selectors.proposed_approver(drafter=person, document_type=kind,
+                                                    on=timezone.localdate()),
+            "query": query, "found": people, "more": more}}, status=status)
+
+
+@staff_only
+def people(request):
+    """Find people for the approval line by name, unit or position as the drafter types: a
+    short list (the builder's fragment), never the whole agency."""
+    query = (request.GET.get("people_q") or request.GET.get("q") or "").strip()[:50]
+    found, more = selectors.people_search(query=query, drafter=current_person(request))
+    return render(request, "approvals/_people_results.html",
+                  {"builder": {"query": query, "found": found, "more": more}})
+
+
+def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool = True):
     data = form.cleaned_data
     with transaction.atomic():
         document = services.document_draft(
@@ -143,6 +244,8 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
             recipient_units=data["recipient_units"],
             external_recipients=data["external_recipients"],
             attachments=data["attachments"], origin=origin)
+        if not submit:
+            return document
         return services.document_submit(document=document, line=form.line(), actor=person,
                                         origin=origin)
 
@@ -151,7 +254,10 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin):
 def document(request, pk: int):
     person = current_person(request)
     signers = current_signers(request)
-    found = selectors.document_for(person=person, pk=pk, signers=signers)
+    # Kept per person until the agency's data next changes (see ``person_cached``): whether
+    # they may read it and everything its card shows.
+    found = person_cached(request, f"document:{pk}", lambda: selectors.document_for(
+        person=person, pk=pk, signers=signers))
     if found is None:
         raise Http404
     steps = found.steps.all()
@@ -168,6 +274,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
+        "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
         "to_acknowledge": to_acknowledge,
@@ -301,28 +408,48 @@ def redraft(request, pk: int):
         messages.error(request, _("진행 중이거나 완료된 문서는 고칠 수 없습니다."))
         return redirect("approvals:document", pk=pk)
     today = timezone.localdate()
-    form = DraftForm(request.POST or None, initial=_previous_draft(found), drafter=person,
-                     document_types=document_types(on=today),
-                     templates=selectors.line_templates(on=today))
+    options = {"drafter": person, "document_types": document_types(on=today),
+               "templates": selectors.line_templates(on=today)}
+    previous = _previous_draft(found, request.session.get(f"draft_line:{found.pk}"))
+    if request.method == "POST" and _editing_line(request.POST):
+        form = DraftForm(initial={**previous, **_typed(request)}, **options)
+        return _draft_page(request, form, person, document=found)
+    saving = "save_draft" in request.POST
+    form = DraftForm(request.POST or None, request.FILES or None, initial=previous,
+                     saving=saving, **options)
     if request.method == "POST" and form.is_valid():
         origin, data = Origin.from_request(request), form.cleaned_data
         try:
             with transaction.atomic():
-                services.document_edit(document=found, actor=person, title=data["title"],
-                                       body=data["body"], origin=origin)
-                services.document_submit(document=found, line=form.line(), actor=person,
-                                         origin=origin)
+                services.document_edit(
+                    document=found, actor=person, title=data["title"], body=data["body"],
+                    document_type=data["document_type"], disclosure=data["disclosure"],
+                    disclosure_ground=data["disclosure_ground"],
+                    recipient_units=data["recipient_units"],
+                    external_recipients=data["external_recipients"],
+                    attachments=data["attachments"], origin=origin)
+                if not saving:
+                    services.document_submit(document=found, line=form.line(), actor=person,
+                                             origin=origin)
         except ValidationError as error:
             form_refused(form, error)
         else:
+            if saving:
+                return _saved(request, form, found)
+            request.session.pop(f"draft_line:{found.pk}", None)
             messages.success(request, _("고친 문서를 다시 올렸습니다."))
             return redirect("approvals:document", pk=pk)
-    return render(request, "approvals/draft.html", {"form": form, "document": found},
-                  status=400 if form.errors else 200)
+    return _draft_page(request, form, person, document=found,
+                       status=400 if form.errors else 200)
 
 
-def _previous_draft(document) -> dict:
+def _previous_draft(document, saved_line: dict | None = None) -> dict:
+    """The document as the form's starting values; the line it went up with, or for a draft
+    never sent the line remembered when it was saved."""
     steps = list(document.steps.all())
+    if not steps and saved_line:
+        return {**_previous_draft(document), **saved_line,
+                "approver": next(iter(saved_line.get("approver", [])), None)}
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,

@@ -7,3 +7,8 @@ class AuditConfig(AppConfig):
     name = "core.audit"
     label = "audit"
     verbose_name = "감사 기록 (Audit trail)"
+
+    def ready(self):
+        from core.audit.version import connect_signals
+
+        connect_signals()

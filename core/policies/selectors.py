@@ -202,7 +202,7 @@ class KindBook:
 
 
 def kind_book(kind: RuleKind, *, on: date, all_drafts=None, all_history=None) -> KindBook:
-    from tenants.standard_models import latest_standard_model_version
+    from tenants.standard_models import latest_standard_model_version, version_key
 
     in_force = policy_in_force(kind=kind.code, on=on)
     version = rule_version(kind=kind.code, on=on)
@@ -212,7 +212,8 @@ def kind_book(kind: RuleKind, *, on: date, all_drafts=None, all_history=None) ->
                if p.kind == kind.code]
     # Offered until a version from it is adopted (today or later), unless the value is the
     # same as the one in force.
-    taken = any(p.standard_model_version >= latest for p in adopted)
+    taken = any(version_key(p.standard_model_version or "0") >= version_key(latest)
+                for p in adopted)
     newer = None
     if default_version == latest and default is not None and not taken and (
             in_force is None or kind.parse(default) != version.rule):

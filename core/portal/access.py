@@ -2,8 +2,10 @@
 
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from core.org.models import Person
@@ -18,8 +20,49 @@ def current_person(request) -> Person | None:
     if not hasattr(request, "_person"):
         from core.org.selectors import person_for_user
 
-        request._person = person_for_user(request.user) if on_agency_host() else None
+        user = request.user
+        if not on_agency_host() or not getattr(user, "is_authenticated", False):
+            request._person = None
+        else:
+            # Kept until the agency's data next changes, like what pages keep: a person made
+            # inactive, given other roles or another account is read afresh at once.
+            key = f"person-of-user:{user.pk}:{current_data_version(request)}"
+            kept = cache.get(key)
+            if kept is None:
+                from core.audit.version import CACHE_SECONDS
+
+                kept = (person_for_user(user),)
+                cache.set(key, kept, CACHE_SECONDS)
+            request._person = kept[0]
     return request._person
+
+
+def current_data_version(request) -> str:
+    """The agency's data version (core/audit/version.py), read once per request."""
+    if not hasattr(request, "_data_version"):
+        from core.audit.version import request_mark
+
+        request._data_version = request_mark()
+    return request._data_version
+
+
+def person_cached(request, name: str, compute):
+    """What ``compute()`` returns for the signed-in person, kept in the cache while the
+    agency's data version and the date are those it was read at: anything written to the
+    agency since, by anyone, and the next day read it afresh. The cache key carries the
+    agency's schema (django-tenants' key function), the person and ``name``."""
+    person = current_person(request)
+    if person is None:
+        return compute()
+    key = (f"person:{person.pk}:{person.user_id}:{name}:{current_data_version(request)}:"
+           f"{timezone.localdate().isoformat()}")
+    kept = cache.get(key)
+    if kept is None:
+        from core.audit.version import CACHE_SECONDS
+
+        kept = (compute(),)
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept[0]
 
 
 def current_signers(request) -> list[int]:
@@ -30,7 +73,8 @@ def current_signers(request) -> list[int]:
         from core.approvals.selectors import signers_for
 
         person = current_person(request)
-        request._signers = signers_for(person) if person else []
+        request._signers = (person_cached(request, "signers", lambda: signers_for(person))
+                            if person else [])
     return request._signers
 
 
@@ -41,8 +85,10 @@ def current_queue_count(request) -> int:
         from core.approvals.selectors import approval_queue
 
         person = current_person(request)
-        request._queue_count = (approval_queue(person=person, signers=current_signers(request))
-                                .count() if person else 0)
+        request._queue_count = person_cached(
+            request, "queue_count",
+            lambda: approval_queue(person=person, signers=current_signers(request)).count(),
+        ) if person else 0
     return request._queue_count
 
 

@@ -6,12 +6,19 @@ current page opens its items in a second row, so the first row stays short for e
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.org.models import RoleCode
 from core.org.selectors import can_manage_org, is_agency_admin, role_codes
-from core.portal.access import current_person, current_queue_count, on_agency_host
+from core.portal.access import (
+    current_data_version,
+    current_person,
+    current_queue_count,
+    on_agency_host,
+)
 
 
 @dataclass
@@ -82,14 +89,40 @@ def _mark_current(groups: list[NavGroup], path: str) -> NavGroup | None:
     return group if len(group.items) > 1 else None
 
 
+def _lazy_nav(request, person):
+    """The menu and its open group, built only if the page's kept menu (base.html) has to be
+    rendered afresh."""
+    built = {}
+
+    def build() -> dict:
+        if not built:
+            built["nav"] = _agency_nav(person, current_queue_count(request))
+            built["subnav"] = _mark_current(built["nav"], request.path)
+        return built
+
+    return (SimpleLazyObject(lambda: build()["nav"]),
+            SimpleLazyObject(lambda: build()["subnav"]))
+
+
+def kept_for(request, person) -> str:
+    """What a fragment kept with ``{% keep %}`` (core/portal/templatetags/keep.py) varies on:
+    the signed-in person and account, the agency's data version (anything written in the
+    agency since reads it afresh), the date, the language and the time zone. The cache key
+    carries the agency's schema (django-tenants' key function)."""
+    return ":".join(str(part) for part in (
+        person.pk if person else "-", request.user.pk, current_data_version(request),
+        timezone.localdate().isoformat(), translation.get_language(),
+        timezone.get_current_timezone_name()))
+
+
 def portal(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"agency": getattr(request, "tenant", None), "nav": []}
     if on_agency_host():
         person = current_person(request)
-        nav = _agency_nav(person, current_queue_count(request))
-        return {"agency": request.tenant, "me": person, "nav": nav,
-                "subnav": _mark_current(nav, request.path)}
+        nav, subnav = _lazy_nav(request, person)
+        return {"agency": request.tenant, "me": person, "nav": nav, "subnav": subnav,
+                "kept": SimpleLazyObject(lambda: kept_for(request, person))}
     nav = _console_nav()
     return {"agency": None, "is_console": True, "nav": nav,
             "subnav": _mark_current(nav, request.path)}

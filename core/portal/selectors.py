@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.approvals.selectors import approval_queue, waiting_counts
+from core.approvals.selectors import approval_queue, returned_to_drafter, waiting_counts
 from core.org.models import Person
 from core.schedules.deadlines import Deadline, deadlines_between
 from core.schedules.selectors import day_start, entries_between
@@ -27,6 +27,8 @@ class AtAGlance:
     instructions: list
     today: list
     deadlines: list[Deadline]
+    returned: list
+    returned_count: int
 
 
 def at_a_glance(*, person: Person, signers: list[int], turn_count: int) -> AtAGlance:
@@ -34,6 +36,7 @@ def at_a_glance(*, person: Person, signers: list[int], turn_count: int) -> AtAGl
     today = timezone.localdate()
     queue = approval_queue(person=person, signers=signers)
     tasks = task_list(person=person, mine=True).exclude(status=TaskStatus.DONE)
+    returned = returned_to_drafter(person=person)
     return AtAGlance(
         turns=list(queue[:SHOWN]), turn_count=turn_count,
         waiting=waiting_counts(person=person),
@@ -44,4 +47,6 @@ def at_a_glance(*, person: Person, signers: list[int], turn_count: int) -> AtAGl
         today=list(entries_between(person, day_start(today),
                                    day_start(today + timedelta(days=1)))[:SHOWN]),
         deadlines=deadlines_between(person, today, today + timedelta(days=7))[:SHOWN],
+        # 반려: a returned document must not be missed; its card comes first.
+        returned=list(returned[:SHOWN]), returned_count=returned.count(),
     )

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # Before the host lookup, so its own pages (unknown host, suspended agency) get it too.
     "csp.middleware.CSPMiddleware",
     "tenants.middleware.AgencyHostMiddleware",
+    # Reads the agency's data version afresh for each request (core/audit/version.py).
+    "core.audit.version.DataVersionMiddleware",
     "harmony.observability.RequestContextMiddleware",
     "core.policies.selectors.RulebookMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -123,7 +125,7 @@ MIDDLEWARE = [
     "harmony.input_guard.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.accounts.kept.AuthenticationMiddleware",
     "core.accounts.login_required.HarmonyLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -212,6 +214,10 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+if not _CACHE_URL:
+    # Pages keep fragments per person (core/portal/templatetags/keep.py): a few per page and
+    # person; locmem's default of 300 entries would drop them as fast as they are made.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5_000}
 # Live events between processes and servers: Redis pub/sub when a Redis URL is set,
 # PostgreSQL LISTEN/NOTIFY otherwise (core/audit/announce.py, core/portal/live.py).
 HARMONY_EVENTS_REDIS_URL = env_str("HARMONY_EVENTS_REDIS_URL", _CACHE_URL or "")
@@ -265,6 +271,8 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Harmony"
 HARMONY_DEMO_PASSWORD = env_str("HARMONY_DEMO_PASSWORD", "harmony-demo")
 SESSION_COOKIE_AGE = env_int("HARMONY_SESSION_SECONDS", 8 * 3600)
+# Database sessions, read through the cache until the agency's data next changes.
+SESSION_ENGINE = "core.accounts.kept"
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

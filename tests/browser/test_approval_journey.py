@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import TIMEOUT_MS, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,13 +41,16 @@ def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chr
     page.get_by_role("button", name="결재선 불러오기").click()
     expect(page.get_by_label("제목")).to_have_value("민원 처리 기간 단축 계획")
     expect(page.locator("trix-editor")).to_contain_text("5일로 줄입니다")
+    # Only the line and the document type are replaced (the attachments stay chosen).
+    expect(page.get_by_label("문서 유형")).to_have_value("policy", timeout=TIMEOUT_MS)
     expect(page.locator("p.hm-notice")).to_contain_text("해당하는 사람이 없어 비워 둔 칸")
     page.get_by_label("결재선 템플릿").select_option(label="일반 기안 (일반 문서)")
     page.get_by_role("button", name="결재선 불러오기").click()
-    expect(page.get_by_role("combobox", name="결재권자")).to_have_value(str(head.pk))
-    # A long picker narrows to what is typed in its search box.
-    page.get_by_role("searchbox", name="협조자 이름·부서·직위로 찾기").fill("과장 김현")
-    expect(page.locator("#id_cooperators option:not([hidden])")).to_have_count(1)
+    expect(page.locator("#line-builder input[name=approver]")).to_have_value(
+        str(head.pk), timeout=TIMEOUT_MS)
+    # The line builder searches the agency as the drafter types.
+    page.get_by_role("searchbox", name="결재선에 넣을 사람 찾기").fill("과장 김현")
+    expect(page.locator(".hm-people-results li")).to_have_count(1, timeout=TIMEOUT_MS)
     screenshot(page, "4-draft-from-template")
     page.get_by_role("button", name="결재 올리기").click()
     expect(page.locator("h1")).to_have_text("민원 처리 기간 단축 계획")

@@ -20,6 +20,7 @@ from tenants.standard_models import (
     latest_standard_model_version,
     load_standard_model,
     standard_model_versions,
+    version_key,
 )
 
 
@@ -277,7 +278,8 @@ class RuleKind:
     def standard_default(self, version: str | None = None) -> tuple[dict | None, str, str]:
         """(data, source, version) of the standard model's value for this kind, the latest
         version carrying it at or before ``version``; the kind's own default otherwise."""
-        versions = [v for v in standard_model_versions() if version is None or v <= version]
+        versions = [v for v in standard_model_versions()
+                    if version is None or version_key(v) <= version_key(version)]
         for candidate in reversed(versions):
             for row in load_standard_model(candidate)["policies"]:
                 if row["kind"] == self.code:

@@ -16,6 +16,6 @@ GRANT EXECUTE ON FUNCTION public.harmony_audit_seal_row(text, bigint) TO PUBLIC;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0005_activity_record_index")]
+    dependencies = [("audit", "0006_data_version")]
 
     operations = [migrations.RunSQL(SQL, REVERSE)]
