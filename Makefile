@@ -31,10 +31,12 @@ $(NPM_STAMP): frontend/package.json
 	@touch $@
 
 # Migrate the console (public) schema, make the clone template, then migrate every agency.
+# Migrations run as the owner role; they also create the application role that serves
+# requests (tenants/db_roles.py).
 db: install
-	$(HARMONY) migrate-schemas --shared --verbosity 0
+	$(HARMONY) migrate-schemas --shared --database owner --verbosity 0
 	$(HARMONY) setup-platform
-	$(HARMONY) migrate-schemas --tenant --verbosity 0
+	$(HARMONY) migrate-schemas --tenant --database owner --verbosity 0
 
 seed: db
 	$(HARMONY) seed-demo

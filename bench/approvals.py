@@ -47,9 +47,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchdb import (
+    as_owner,
     drop_database,
     maintenance_database,
     percentile,
+    point_at,
     quote,
     recreate_database,
 )
@@ -658,14 +660,12 @@ def print_verdict(big: Bench) -> None:
 # --- main -----------------------------------------------------------------------------------
 
 def main() -> int:
-    from django.conf import settings
 
-    settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    settings_dict = as_owner()  # starts the embedded server if needed
     original_name = settings_dict["NAME"]
     maintenance = maintenance_database(original_name, BENCH_DB)
     recreate_database(settings_dict, maintenance, BENCH_DB)
-    # Before any connection exists: every Django connection goes to the bench database.
-    settings_dict["NAME"] = BENCH_DB
+    point_at(BENCH_DB)
     started = time.perf_counter()
     try:
         return run(original_name)

@@ -54,18 +54,33 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def as_owner() -> dict:
+    """Switch the default connection's settings to the owner role and return them: a bench
+    creates, fills, vacuums and drops its own database (requests use the application role)."""
+    from django.conf import settings
+
+    default, owner = settings.DATABASES["default"], settings.DATABASES["owner"]
+    default.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    return default
+
+
+def point_at(bench_db: str) -> None:
+    """Before any connection exists: every Django connection goes to the bench database."""
+    from django.conf import settings
+
+    for alias in ("default", "owner"):
+        settings.DATABASES[alias]["NAME"] = bench_db
+
+
 @contextmanager
 def bench_database(bench_db: str):
     """Point Django at a fresh ``bench_db`` on the settings' server for the block; drop it
     after (also on error or ^C). Yields the demo database's name, which stays untouched."""
-    from django.conf import settings
-
-    settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    settings_dict = as_owner()  # starts the embedded server if needed
     original_name = settings_dict["NAME"]
     maintenance = maintenance_database(original_name, bench_db)
     recreate_database(settings_dict, maintenance, bench_db)
-    # Before any connection exists: every Django connection goes to the bench database.
-    settings_dict["NAME"] = bench_db
+    point_at(bench_db)
     started = time.perf_counter()
     try:
         yield original_name

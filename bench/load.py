@@ -52,7 +52,7 @@ from serverkit import (
     write_agencies,
 )
 
-DATABASE = "harmony_bench_load"
+DATABASE = os.environ.get("BENCH_DATABASE", "harmony_bench_load")
 USERS = int(os.environ.get("BENCH_USERS", "200"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 KILL_AFTER = int(os.environ.get("BENCH_KILL_AFTER", "20"))

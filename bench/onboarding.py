@@ -129,7 +129,6 @@ def step_breakdown():
     import core.audit.services
     import core.org.services
     import tenants.provisioning
-    import tenants.schema_clone
     import tenants.services
     from tenants.models import Agency, Domain
 
@@ -138,7 +137,7 @@ def step_breakdown():
     timer.wrap(Agency, "full_clean", "Agency.full_clean")
     timer.wrap(Agency, "save", "Agency.save")
     timer.wrap(tenants.services, "create_agency_schema", "schema: clone/migrate")
-    timer.wrap(tenants.schema_clone, "_fingerprint", "  clone: template fingerprint")
+    timer.wrap(tenants.provisioning, "clone_template", "  clone: harmony_clone_template()")
     timer.wrap(tenants.provisioning, "template_ready", "  clone: template_ready")
     timer.wrap(Domain.objects, "create", "Domain create")
     timer.wrap(tenants.services, "_agency_seed", "seed (standard model+admin+audit)")
@@ -261,11 +260,14 @@ def main() -> int:
     from django.conf import settings
 
     settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    owner = settings.DATABASES["owner"]
+    # The bench creates, fills, vacuums and drops its database: it runs as the owner role.
+    settings_dict.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
     original_name = settings_dict["NAME"]
     maintenance = maintenance_database(original_name, BENCH_DB)
     recreate_database(settings_dict, maintenance, BENCH_DB)
     # Before any connection exists: every Django connection goes to the bench database.
-    settings_dict["NAME"] = BENCH_DB
+    settings_dict["NAME"] = owner["NAME"] = BENCH_DB
 
     try:
         return run(original_name)

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote as urlquote
 
-from benchdb import drop_database, maintenance_database, recreate_database
+from benchdb import as_owner, drop_database, maintenance_database, point_at, recreate_database
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "platform")]
@@ -92,14 +92,13 @@ def histogram_percentile(histogram: dict, q: float) -> float:
 @contextmanager
 def bench_database(name: str):
     """Create ``name`` on the settings' server, migrate the console into it and yield its URL
-    (for the server processes); drop it afterwards."""
-    from django.conf import settings
-
-    settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    (for the server processes: the owner's, from which they take the application role as
+    requests do); drop it afterwards."""
+    settings_dict = as_owner()  # starts the embedded server if needed
     original = settings_dict["NAME"]
     maintenance = maintenance_database(original, name)
     recreate_database(settings_dict, maintenance, name)
-    settings_dict["NAME"] = name  # before any connection exists
+    point_at(name)  # before any connection exists
     started = time.perf_counter()
     try:
         import django

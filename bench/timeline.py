@@ -61,7 +61,15 @@ from approvals import (
     onboard_agency,
     signed_in_client,
 )
-from benchdb import drop_database, maintenance_database, percentile, quote, recreate_database
+from benchdb import (
+    as_owner,
+    drop_database,
+    maintenance_database,
+    percentile,
+    point_at,
+    quote,
+    recreate_database,
+)
 
 BENCH_DB = os.environ.get("BENCH_TIMELINE_DATABASE", "harmony_bench_timeline")
 SAMPLES = base.SAMPLES
@@ -423,13 +431,11 @@ def verdict(benches: dict[str, Bench]) -> tuple[bool, str]:
 # --- main --------------------------------------------------------------------------------
 
 def main() -> int:
-    from django.conf import settings
-
-    settings_dict = settings.DATABASES["default"]  # starts the embedded server if needed
+    settings_dict = as_owner()  # starts the embedded server if needed
     original_name = settings_dict["NAME"]
     maintenance = maintenance_database(original_name, BENCH_DB)
     recreate_database(settings_dict, maintenance, BENCH_DB)
-    settings_dict["NAME"] = BENCH_DB  # before any connection: everything goes there
+    point_at(BENCH_DB)
     started = time.perf_counter()
     try:
         return run(original_name)

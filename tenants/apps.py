@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class TenantsConfig(AppConfig):
@@ -6,4 +8,8 @@ class TenantsConfig(AppConfig):
     verbose_name = "기관 (Agencies)"
 
     def ready(self) -> None:
-        from tenants import checks  # noqa: F401  (registers system checks)
+        from tenants import checks, db_roles  # noqa: F401  (checks registers system checks)
+
+        pre_migrate.connect(db_roles.before_migrate, sender=self)
+        post_migrate.connect(db_roles.after_migrate, sender=self)
+        connection_created.connect(db_roles.refuse_privileged_app_role)

@@ -10,7 +10,9 @@ The audit tables stay guarded during a restore: their append-only triggers refus
 DELETE and TRUNCATE but not the COPY that loads them, and the deferred seal trigger skips
 rows that arrive already sealed (``harmony_audit_seal_row`` reads only ``seq IS NULL`` rows),
 so the restored chain is the archived one, byte for byte. No superuser and no
-``session_replication_role`` are needed.
+``session_replication_role`` are needed. A restore drops, creates and truncates tables, which
+the application role may not: it runs on the owner's connection (``db_roles.as_owner``), an
+export as any role that may read the agency.
 """
 
 import hashlib
@@ -34,7 +36,7 @@ from psycopg import sql
 from core.audit.chain import chain_verify
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
-from tenants import archive
+from tenants import archive, db_roles
 from tenants.forms import check_new_subdomain, schema_name_for
 from tenants.middleware import forget_hosts
 from tenants.models import Agency, AgencyKind, AgencyStatus, Domain
@@ -252,7 +254,7 @@ def agency_restore(*, source: Path, actor, origin: Origin = COMMAND_ORIGIN,
     try:
         progress(0, total, step=_("업로드 파일 푸는 중"))
         staging = _extract_media(reader)
-        with transaction.atomic():
+        with db_roles.as_owner(), transaction.atomic():
             serialise_agency_creation()
             agency = (_replace(over, manifest) if over is not None
                       else _new_agency(manifest, subdomain=subdomain, code=code))
@@ -340,13 +342,13 @@ def _build_schema(schema: str, migrations: list[list[str]]) -> bool:
             "names": ", ".join(f"{app}.{name}" for app, name in unknown[:5])})
     template = settings.TENANT_BASE_SCHEMA
     if wanted == _applied(template):
-        clone_template(template=template, schema=schema)
+        clone_template(schema=schema)
         return False
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
     for app, name in _app_targets(loader, wanted):
         call_command("migrate_schemas", app, name, tenant=True, schema_name=schema,
-                     interactive=False, verbosity=0)
+                     database=db_roles.OWNER_DB_ALIAS, interactive=False, verbosity=0)
     connection.set_schema_to_public()
     return True
 
@@ -461,8 +463,8 @@ def _verify(schema: str, manifest: dict) -> None:
 
 
 def _migrate(schema: str) -> None:
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False,
-                 verbosity=0)
+    call_command("migrate_schemas", tenant=True, schema_name=schema,
+                 database=db_roles.OWNER_DB_ALIAS, interactive=False, verbosity=0)
     connection.set_schema_to_public()
 
 

@@ -4,14 +4,17 @@ The template is an agency row of its own (schema ``settings.TENANT_BASE_SCHEMA``
 so ``migrate_schemas`` keeps it at the current migration state and a clone never lacks a
 table that its migration records claim. Creations are serialised with an advisory lock, so
 two onboardings never race for one name; ``schema_clone`` says why we copy the template
-ourselves instead of calling django-tenants' ``clone_schema`` function.
+ourselves instead of calling django-tenants' ``clone_schema`` function. Requests connect as
+the application role, which may not create schemas: the clone runs in a function owned by the
+owner role, the migration fallback on the owner's connection (tenants/db_roles.py).
 """
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from tenants.db_roles import OWNER_DB_ALIAS
 from tenants.models import Agency, AgencyKind, Domain
 from tenants.schema_clone import clone_template
 
@@ -30,17 +33,17 @@ def template_ready() -> bool:
 
 
 def create_agency_schema(agency: Agency, *, fast: bool = True) -> None:
-    """Create the agency's schema inside the caller's transaction."""
+    """Create the agency's schema: a clone inside the caller's transaction, or (fallback, for
+    the template itself) migrations as the owner, committed on the owner's connection."""
     if fast and template_ready():
         # The copy includes django_migrations and content types, so the new schema is
         # already marked migrated; no fake migrate run is needed.
-        clone_template(template=settings.TENANT_BASE_SCHEMA, schema=agency.schema_name)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{agency.schema_name}"')
-        call_command("migrate_schemas", tenant=True, schema_name=agency.schema_name,
-                     interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+        clone_template(schema=agency.schema_name)
+        return
+    with connections[OWNER_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{agency.schema_name}"')
+    call_command("migrate_schemas", tenant=True, schema_name=agency.schema_name,
+                 database=OWNER_DB_ALIAS, interactive=False, verbosity=0)
 
 
 def ensure_platform_agencies() -> None:

@@ -6,23 +6,17 @@ sequences, plain sequences (the data version), constraints, indexes and triggers
 its DDL from the catalogue once per migration state and replay it as one script. Names of
 constraints and indexes are kept, so later migrations that refer to them by name work on
 cloned schemas too.
+
+The owner reads the script after each migration of the template and keeps it in
+``public.harmony_clone_template``, which the application role may call but not change
+(tenants/db_roles.py): agencies are created inside a request's transaction, as a role that
+may not create schemas itself.
 """
 
-from dataclasses import dataclass
-
-from django.db import connection
+from django.db import connection, connections
 
 _LIKE = ("INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS "
          "INCLUDING COMMENTS INCLUDING STORAGE")
-
-
-@dataclass(frozen=True)
-class _Script:
-    fingerprint: tuple
-    sql: str
-
-
-_cache: dict[str, _Script] = {}
 
 
 def _quote(name: str) -> str:
@@ -34,11 +28,11 @@ def _rows(cursor, sql: str, params=()) -> list[tuple]:
     return cursor.fetchall()
 
 
-def _fingerprint(cursor, template: str) -> tuple:
-    """The template changes only by migrations (post-migrate rows included), so its migration
-    records identify its state; cheap even with thousands of schemas in the catalogue."""
-    t = _quote(template)
-    return _rows(cursor, f"SELECT count(*), max(applied) FROM {t}.django_migrations")[0]
+def read_script(template: str, *, using: str) -> str:
+    """Build the script inside the caller's transaction on ``using``."""
+    assert connections[using].in_atomic_block, "read_script needs the caller's transaction"
+    with connections[using].cursor() as cursor:
+        return _read_script(cursor, template)
 
 
 def _read_script(cursor, template: str) -> str:
@@ -105,17 +99,8 @@ def _unqualify(definition: str, prefixes: tuple[str, ...]) -> str:
     return definition
 
 
-def clone_template(*, template: str, schema: str) -> None:
-    """Create ``schema`` as a copy of ``template``, inside the caller's transaction."""
+def clone_template(*, schema: str) -> None:
+    """Create ``schema`` as a copy of the template, inside the caller's transaction."""
     assert connection.in_atomic_block, "clone_template needs the caller's transaction"
     with connection.cursor() as cursor:
-        fingerprint = _fingerprint(cursor, template)
-        script = _cache.get(template)
-        if script is None or script.fingerprint != fingerprint:
-            script = _Script(fingerprint, _read_script(cursor, template))
-            _cache[template] = script
-        cursor.execute(f"CREATE SCHEMA {_quote(schema)}")
-        cursor.execute(f"SET LOCAL search_path TO {_quote(schema)}")
-        cursor.execute(script.sql)
-    # We changed search_path behind django-tenants' back: make it set the path again.
-    connection.set_schema_to_public()
+        cursor.execute("SELECT public.harmony_clone_template(%s)", [schema])

@@ -6,6 +6,7 @@ test module or a folder's conftest."""
 import secrets
 
 import pytest
+from django.db import connections
 
 from tenants.models import Agency
 from tests.factories import make_personas, onboard_agency
@@ -34,3 +35,10 @@ def committed(db):
 @pytest.fixture
 def committed_other(db):
     return committed_agency("liveb")
+
+
+def agency_drop(agency: Agency) -> None:
+    """Remove a committed agency: its schema as the owner, then its row (and domains)."""
+    with connections["owner"].cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{agency.schema_name}" CASCADE')
+    agency.delete()

@@ -2,8 +2,9 @@
 through the real onboarding service, and the personas of each agency."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -16,27 +17,51 @@ from tests.factories import Personas, make_personas, onboard_agency
 version.EAGER = True
 
 
+def _connect_as(user: str, password: str) -> None:
+    """Switch the default connection's role; its pool (opened with the old role) goes too."""
+    connection.close()
+    connection.close_pool()
+    connection.settings_dict.update(USER=user, PASSWORD=password)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Create, migrate and finally drop the test database as the owner role: the tests run
+    as the application role, like requests (tenants/db_roles.py)."""
+    owner = settings.DATABASES["owner"]
+    _connect_as(owner["USER"], owner["PASSWORD"])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """After migrations, create the public agency (console) and the template schema."""
+    """After migrations, sign in as the application role and create the public agency
+    (console) and the template schema."""
     from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
     from tenants.provisioning import ensure_platform_agencies
 
-    if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX) and not (
-        connection.settings_dict["TEST"]["NAME"] == connection.settings_dict["NAME"]
-    ):
+    name = connection.settings_dict["NAME"]
+    if (not name.startswith(TEST_DATABASE_PREFIX) and not (
+        connection.settings_dict["TEST"]["NAME"] == name
+    )) or connections["owner"].settings_dict["NAME"] != name:
         pytest.fail("pytest-django has not set up the test database; refusing to touch "
                     f"{connection.settings_dict['NAME']!r}")
-    # A connection pool keeps the database name it was opened with: one opened before the
-    # test database existed would still point at the real one.
+    _connect_as(settings.HARMONY_DB_APP_USER, settings.HARMONY_DB_APP_PASSWORD)
+    # A connection pool keeps the database it was opened on: one opened before the test
+    # database existed would still point at the real one.
     if connection.pool is not None and (
         connection.pool.kwargs.get("dbname") != connection.settings_dict["NAME"]
     ):
         pytest.fail("the connection pool was opened on "
                     f"{connection.pool.kwargs.get('dbname')!r}, not on the test database")
-    with django_db_blocker.unblock():
-        ensure_platform_agencies()
+    try:
+        with django_db_blocker.unblock():
+            ensure_platform_agencies()
+        yield
+    finally:  # pytest-django drops the test database next, as the owner
+        connections["owner"].close()
+        owner = settings.DATABASES["owner"]
+        _connect_as(owner["USER"], owner["PASSWORD"])
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ Each reader rejects malformed values at start-up instead of letting them surface
 """
 
 import os
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -62,3 +63,12 @@ def mandatory(name: str, value: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set when HARMONY_ENV=production")
     return value
+
+
+def stored_secret(path: Path) -> str:
+    """Return the secret kept in ``path``, made on first use (development defaults)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

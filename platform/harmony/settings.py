@@ -1,5 +1,6 @@
 """Django settings for Harmony, read from the environment (see README "Configuration")."""
 
+from copy import deepcopy
 from pathlib import Path
 
 import csp.constants as csp
@@ -7,7 +8,16 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from harmony.embedded_db import embedded_database_settings
-from harmony.env import env_bool, env_choice, env_int, env_list, env_secret, env_str, mandatory
+from harmony.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    mandatory,
+    stored_secret,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FRONTEND_DIR = REPO_ROOT / "frontend"
@@ -98,7 +108,6 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "harmony.urls_public"
 ROOT_URLCONF = "harmony.urls_tenant"
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
     "harmony.health.HealthMiddleware",
@@ -149,19 +158,38 @@ WSGI_APPLICATION = "harmony.wsgi.application"
 ASGI_APPLICATION = "harmony.asgi.application"
 
 # --- Database -----------------------------------------------------------------------------
+# Two roles (tenants/db_roles.py). The owner (the URL's user, or the embedded server's
+# superuser) owns the tables and runs migrations; requests and jobs connect as the application
+# role, which owns nothing and may only read and append to the audit trail.
 _DATABASE_URL = env_secret("DATABASE_URL")
 if PRODUCTION:
     mandatory("DATABASE_URL", _DATABASE_URL)  # the embedded server is for development only
 if _DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(_DATABASE_URL)}
+    _OWNER = dj_database_url.parse(_DATABASE_URL)
 else:
-    DATABASES = {"default": embedded_database_settings(DATA_DIR)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-# Each process keeps a pool of connections (psycopg's, built into Django) instead of opening
-# one per request; a request hands its connection back when it ends (CONN_MAX_AGE stays 0).
-# django-tenants issues SET search_path on the first query after a connection is taken from the
-# pool, so an agency never inherits the previous request's schema (tests/harmony/test_pool.py).
-# The health check drops connections a database restart broke before a request gets them.
+    _OWNER = embedded_database_settings(DATA_DIR)
+_OWNER["ENGINE"] = "django_tenants.postgresql_backend"
+HARMONY_DB_APP_USER = env_str("HARMONY_DB_APP_USER", "harmony_app")
+HARMONY_DB_APP_PASSWORD = env_secret("HARMONY_DB_APP_PASSWORD")
+if PRODUCTION:
+    mandatory("HARMONY_DB_APP_PASSWORD", HARMONY_DB_APP_PASSWORD)
+else:
+    HARMONY_DB_APP_PASSWORD = HARMONY_DB_APP_PASSWORD or stored_secret(
+        DATA_DIR / "db-app-password")
+DATABASES = {
+    "default": {**deepcopy(_OWNER), "USER": HARMONY_DB_APP_USER,
+                "PASSWORD": HARMONY_DB_APP_PASSWORD,
+                "TEST": {"NAME": env_str("HARMONY_TEST_DATABASE") or None}},
+    # In tests the owner shares the test database (tests/conftest.py creates it as the owner).
+    "owner": {**deepcopy(_OWNER), "TEST": {"MIRROR": "default"}},
+}
+TENANT_SYNC_ROUTER = "tenants.routers.AgencySyncRouter"
+DATABASE_ROUTERS = [TENANT_SYNC_ROUTER]
+# Each process keeps a pool of the application role's connections (psycopg's, built into
+# Django) instead of opening one per request; a request hands its connection back when it ends
+# (CONN_MAX_AGE stays 0). django-tenants issues SET search_path on the first query after a
+# connection is taken from the pool, so an agency never inherits the previous request's schema
+# (tests/harmony/test_pool.py). The health check drops connections a restart broke.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -169,7 +197,6 @@ DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "max_size": env_int("HARMONY_DB_POOL_MAX", 20),
     "timeout": env_int("HARMONY_DB_POOL_TIMEOUT", 10),  # seconds a request waits for one
 }
-DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("HARMONY_TEST_DATABASE") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------

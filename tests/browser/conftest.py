@@ -132,10 +132,11 @@ def _remove_test_data(server: HarmonyServer) -> None:
     from django.db import connection
 
     from tenants.models import Agency
+    from tests.committed import agency_drop
 
     connection.set_schema_to_public()
     for agency in Agency.objects.filter(schema_name__in=server.schemas):
-        agency.delete(force_drop=True)  # its domains go with it
+        agency_drop(agency)  # its domains go with it
     # Not ``User.delete()``: Django's deletion collector also looks for the agency-only
     # tables that point at users (API tokens), which the public schema does not have.
     ids = server.public_user_ids

@@ -3,7 +3,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django_tenants.utils import schema_context
 
 from core.audit.chain import chain_verify
@@ -18,7 +18,7 @@ def _make_history(people, n: int = 4):
 
 def _as_superuser(schema: str, statement: str):
     """What an attacker with the database superuser would do: switch the guards off."""
-    with connection.cursor() as cursor:
+    with connections["owner"].cursor() as cursor:
         cursor.execute(f"SET LOCAL session_replication_role = replica; "
                        f"{statement.format(schema=schema)}")
 
@@ -45,7 +45,7 @@ def test_committed_rows_form_an_intact_chain(committed):
 def test_audit_verify_finds_an_edited_deleted_or_reordered_row(committed, attack, finding):
     _make_history(committed)
     schema = committed.agency.schema_name
-    with transaction.atomic():
+    with transaction.atomic(using="owner"):
         _as_superuser(schema, attack)
     report = chain_verify(schema)
     assert any(finding in problem for problem in report.problems), report.problems

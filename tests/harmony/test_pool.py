@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
+from tests.committed import agency_drop
 from tests.factories import PersonFactory, onboard_agency
 
 
@@ -57,7 +58,7 @@ def single_connection_pool(db, django_db_setup, django_db_blocker):
             connection.set_schema_to_public()
             schemas = [schema for schema, _token in agencies.values()]
             for agency in Agency.objects.filter(schema_name__in=schemas):
-                agency.delete(force_drop=True)
+                agency_drop(agency)
             connection.close()
             connection.close_pool()
             options["pool"] = saved

@@ -14,6 +14,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items()
                    if k not in ("SECRET_KEY", "HARMONY_BASE_DOMAIN", "HARMONY_ENV")}
     environment.setdefault("DATABASE_URL", "postgres://harmony@127.0.0.1:5432/harmony")
+    environment.setdefault("HARMONY_DB_APP_PASSWORD", "application-role-password")
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=environment,
                           capture_output=True, text=True, timeout=120)
@@ -36,6 +37,13 @@ def test_production_refuses_the_embedded_database():
                      HARMONY_BASE_DOMAIN="harmony.go.kr", DATABASE_URL="")
     assert result.returncode != 0
     assert "DATABASE_URL must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_application_role_password():
+    result = _manage("check", HARMONY_ENV="production", SECRET_KEY="x" * 60,
+                     HARMONY_BASE_DOMAIN="harmony.go.kr", HARMONY_DB_APP_PASSWORD="")
+    assert result.returncode != 0
+    assert "HARMONY_DB_APP_PASSWORD must be set" in result.stderr
 
 
 def test_production_settings_pass_the_deploy_check():

@@ -26,6 +26,7 @@ from core.jobs.runner import job_start
 from core.org.models import Person
 from tenants.models import Agency
 from tenants.services import agency_refresh_people_count
+from tests.committed import agency_drop
 from tests.conftest import agency_client
 from tests.factories import make_personas, onboard_agency
 from tests.jobs import sample_jobs
@@ -47,7 +48,7 @@ def agencies(django_db_setup, django_db_blocker):
             schemas = [agency.schema_name for agency in made]
             DBTaskResult.objects.filter(args_kwargs__args__0__in=schemas).delete()
             for agency in Agency.objects.filter(schema_name__in=schemas):
-                agency.delete(force_drop=True)
+                agency_drop(agency)
 
 
 @pytest.fixture

@@ -28,7 +28,12 @@ from core.work import services as work
 from core.work.models import Task
 from tenants.backups import agency_export, agency_restore
 from tenants.models import Agency, AgencyStatus, Domain
-from tests.committed import committed, committed_agency, db  # noqa: F401  (fixtures)
+from tests.committed import (  # noqa: F401  (fixtures)
+    agency_drop,
+    committed,
+    committed_agency,
+    db,
+)
 from tests.conftest import console_client
 
 PDF = b"%PDF-1.7 plan \x00\x01\x02" * 100
@@ -78,7 +83,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _drop(agency: Agency, settings) -> None:
-    agency.delete(force_drop=True)
+    agency_drop(agency)
     shutil.rmtree(Path(settings.MEDIA_ROOT) / agency.schema_name)
 
 
@@ -246,8 +251,7 @@ def test_an_archive_from_an_older_harmony_is_restored_and_migrated_forward(
     people = _with_work(committed)
     schema = people.agency.schema_name
     call_command("migrate_schemas", "approvals", "0007", schema_name=schema,
-                 interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+                 database="owner", interactive=False, verbosity=0)
     backup = agency_export(agency=people.agency, actor=None)
     assert ["approvals", "0008_step_opened_at"] not in backup.manifest["migrations"]
 

@@ -127,16 +127,6 @@ def test_staff_of_the_console_without_staff_flag_cannot_onboard(db):
     assert not Agency.objects.filter(code=FORM["code"]).exists()
 
 
-def test_fast_and_migration_paths_make_the_same_tables(db):
-    fast = services.agency_onboard(onboarding=services.Onboarding(**{**FORM, "code": "2000001",
-                                   "subdomain": "fast-one"}), actor=None)
-    slow = services.agency_onboard(onboarding=services.Onboarding(**{**FORM, "code": "2000002",
-                                   "subdomain": "slow-one"}), actor=None, fast=False)
-
-    assert _tables(fast.schema_name) == _tables(slow.schema_name)
-    assert "org_person" in _tables(fast.schema_name)
-
-
 def test_a_failure_mid_way_leaves_no_schema_domain_or_agency(db, monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("seeding failed")

@@ -5,9 +5,10 @@ from django.db import migrations
 
 
 def add_role(apps, schema_editor):
-    Role = apps.get_model("org", "Role")
-    if Role.objects.exists():
-        Role.objects.get_or_create(code="records_officer",
+    # Migrations run on the owner's connection, not the default one (tenants/db_roles.py).
+    roles = apps.get_model("org", "Role").objects.using(schema_editor.connection.alias)
+    if roles.exists():
+        roles.get_or_create(code="records_officer",
                                    defaults={"name": "기록물 열람 담당자"})
 
 

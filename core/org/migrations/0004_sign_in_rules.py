@@ -9,9 +9,10 @@ from django.db import migrations, models
 def require_privileged_mfa(apps, schema_editor):
     OrgSettings = apps.get_model("org", "OrgSettings")
     AuditEvent = apps.get_model("audit", "AuditEvent")
-    if OrgSettings.objects.filter(privileged_mfa_required=False).update(
+    alias = schema_editor.connection.alias  # the owner's connection (tenants/routers.py)
+    if OrgSettings.objects.using(alias).filter(privileged_mfa_required=False).update(
             privileged_mfa_required=True):
-        AuditEvent.objects.create(
+        AuditEvent.objects.using(alias).create(
             actor_label="system", action="org.settings_changed", target_label="OrgSettings",
             request_id="migration",
             changes={"privileged_mfa_required": [False, True]},
@@ -22,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0003_grant_records_officer_role'),
-        ('audit', '0002_append_only'),
+        ('audit', '0004_hash_chain'),  # the audit row as it is now (chained)
     ]
 
     operations = [
