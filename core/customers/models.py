@@ -79,6 +79,9 @@ class Case(models.Model):
                                       related_name="cases", verbose_name=_("처리 부서"))
     assignee = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="cases", verbose_name=_("담당자"))
+    # The official who entered a phone, visit or API case (None: the public page).
+    received_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("접수자"))
     received_at = models.DateTimeField(_("접수 일시"))
     due_on = models.DateField(_("처리 기한"))
     extended = models.BooleanField(default=False)

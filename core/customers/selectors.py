@@ -24,13 +24,14 @@ def is_customer_officer(person: Person | None) -> bool:
 
 def cases_visible_to(person: Person | None) -> QuerySet[Case]:
     """The cases ``person`` may open: all for customer officers; otherwise those of their
-    unit and those assigned to them. Nothing for someone who is not an active member."""
+    unit, those assigned to them and those they entered. Nothing for someone who is not an
+    active member."""
     if person is None or not person.is_active:
         return Case.objects.none()
     cases = Case.objects.select_related("customer", "handling_unit", "assignee")
     if is_customer_officer(person):
         return cases
-    mine = Q(assignee_id=person.pk)
+    mine = Q(assignee_id=person.pk) | Q(received_by_id=person.pk)
     if person.unit_id:
         mine |= Q(handling_unit_id=person.unit_id)
     return cases.filter(mine)

@@ -148,7 +148,7 @@ def case_receive(*, intake: Intake, channel: str, actor: Person | None = None,
                 year=today.year, serial=_next_serial(today.year), customer=customer,
                 channel=channel, case_type=case_type.code, case_type_name=case_type.name,
                 title=intake.title.strip(), body=intake.body.strip(), handling_unit=unit,
-                received_at=now, due_on=due_date(today, case_type.due_days),
+                received_by=actor, received_at=now, due_on=due_date(today, case_type.due_days),
                 rule_version_id=version.id, token_hash=_hash(token))
             CaseStep.objects.create(case=case, status=CaseStatus.RECEIVED, occurred_at=now,
                                     unit_name=unit.name if unit else "", actor=actor)
