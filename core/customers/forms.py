@@ -9,20 +9,29 @@ from core.customers.services import MAX_BODY, MAX_TITLE
 
 
 class IntakeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("신청인 구분"), choices=CustomerKind.choices,
-                             initial=CustomerKind.CITIZEN)
+    kind = forms.ChoiceField(
+        label=_("신청인 구분"), choices=CustomerKind.choices, initial=CustomerKind.CITIZEN
+    )
     name = forms.CharField(label=_("이름"), max_length=100, required=False)
     email = forms.EmailField(label=_("이메일"), required=False)
-    phone = forms.RegexField(label=_("전화번호"), regex=r"^[0-9+\-() ]{7,20}$",
-                             required=False, error_messages={
-                                 "invalid": _("전화번호는 숫자와 - 로 입력하세요.")})
-    affiliation = forms.CharField(label=_("소속 (공무원·전문가·단체)"), max_length=200,
-                                  required=False)
+    phone = forms.RegexField(
+        label=_("전화번호"),
+        regex=r"^[0-9+\-() ]{7,20}$",
+        required=False,
+        error_messages={"invalid": _("전화번호는 숫자와 - 로 입력하세요.")},
+    )
+    affiliation = forms.CharField(
+        label=_("소속 (공무원·전문가·단체)"), max_length=200, required=False
+    )
     field = forms.CharField(label=_("전문 분야 (정책전문가)"), max_length=200, required=False)
     case_type = forms.ChoiceField(label=_("민원 유형"))
     title = forms.CharField(label=_("제목"), max_length=MAX_TITLE, required=False)
-    body = forms.CharField(label=_("내용"), widget=forms.Textarea(attrs={"rows": 8}),
-                           max_length=MAX_BODY, required=False)
+    body = forms.CharField(
+        label=_("내용"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_BODY,
+        required=False,
+    )
     consent = forms.BooleanField(label=_("위 개인정보 수집·이용에 동의합니다."), required=False)
 
     def __init__(self, *args, case_types=(), **kwargs):
@@ -36,8 +45,10 @@ class PublicIntakeForm(IntakeForm):
 
 
 class StaffIntakeForm(IntakeForm):
-    channel = forms.ChoiceField(label=_("접수 경로"), choices=[
-        (Channel.PHONE, Channel.PHONE.label), (Channel.VISIT, Channel.VISIT.label)])
+    channel = forms.ChoiceField(
+        label=_("접수 경로"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.VISIT, Channel.VISIT.label)],
+    )
     field_order = ["channel"]
 
     def __init__(self, *args, **kwargs):
@@ -68,5 +79,6 @@ class ExtendForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    answer = forms.CharField(label=_("답변"), widget=forms.Textarea(attrs={"rows": 8}),
-                             max_length=MAX_BODY)
+    answer = forms.CharField(
+        label=_("답변"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_BODY
+    )

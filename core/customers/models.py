@@ -33,8 +33,9 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("고객")
         constraints = [
-            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""),
-                                   name="customer_has_a_contact"),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="customer_has_a_contact"
+            ),
         ]
         indexes = [models.Index(fields=["retain_until"], name="customer_retention_idx")]
 
@@ -73,15 +74,34 @@ class Case(models.Model):
     case_type_name = models.CharField(_("유형"), max_length=100)
     title = models.CharField(_("제목"), max_length=200)
     body = models.TextField(_("내용"))
-    status = models.CharField(_("상태"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.RECEIVED)
-    handling_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="cases", verbose_name=_("처리 부서"))
-    assignee = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="cases", verbose_name=_("담당자"))
+    status = models.CharField(
+        _("상태"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    handling_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("처리 부서"),
+    )
+    assignee = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("담당자"),
+    )
     # The official who entered a phone, visit or API case (None: the public page).
-    received_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("접수자"))
+    received_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("접수자"),
+    )
     received_at = models.DateTimeField(_("접수 일시"))
     due_on = models.DateField(_("처리 기한"))
     extended = models.BooleanField(default=False)
@@ -100,11 +120,13 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False)
                 | (~Q(status="closed") & Q(closed_at__isnull=True)),
-                name="case_closed_when_closed_at"),
+                name="case_closed_when_closed_at",
+            ),
         ]
         indexes = [
-            models.Index(fields=["due_on"], condition=~Q(status="closed"),
-                         name="case_open_due_idx"),
+            models.Index(
+                fields=["due_on"], condition=~Q(status="closed"), name="case_open_due_idx"
+            ),
             models.Index(fields=["handling_unit", "due_on"], name="case_unit_due_idx"),
             models.Index(fields=["assignee", "due_on"], name="case_assignee_due_idx"),
         ]
@@ -131,8 +153,9 @@ class CaseStep(models.Model):
     unit_name = models.CharField(max_length=200, blank=True)
     # What the customer is told (an extension's reason, a transfer's destination).
     note = models.TextField(blank=True)
-    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["occurred_at", "id"]

@@ -67,8 +67,9 @@ def contact_of(customer: Customer, *, unmasked: bool) -> Contact:
     unmasked view: services.contact_view_record)."""
     if unmasked:
         return Contact(customer.name, customer.email, customer.phone, False)
-    return Contact(mask_name(customer.name), mask_email(customer.email),
-                   mask_phone(customer.phone), True)
+    return Contact(
+        mask_name(customer.name), mask_email(customer.email), mask_phone(customer.phone), True
+    )
 
 
 def case_by_token(token: str) -> Case | None:
@@ -78,12 +79,22 @@ def case_by_token(token: str) -> Case | None:
     if not token or len(token) > TOKEN_MAX_CHARS:
         token = ""
     digest = hashlib.sha256(token.encode()).hexdigest()
-    return (Case.objects.select_related("handling_unit", "assignee__position")
-            .filter(token_hash=digest).first())
+    return (
+        Case.objects.select_related("handling_unit", "assignee__position")
+        .filter(token_hash=digest)
+        .first()
+    )
 
 
-def case_box(*, person: Person, status: str = "open", unit: str = "", case_type: str = "",
-             overdue: bool = False, query: str = "") -> QuerySet[Case]:
+def case_box(
+    *,
+    person: Person,
+    status: str = "open",
+    unit: str = "",
+    case_type: str = "",
+    overdue: bool = False,
+    query: str = "",
+) -> QuerySet[Case]:
     """The case box: open cases by due date by default; filters by status, unit, type,
     overdue; a search in the number and title."""
     cases = cases_visible_to(person)

@@ -105,21 +105,35 @@ def _check_intake(intake: Intake, types: dict, *, public: bool) -> None:
 def check_attachments(files, *, limit: int = MAX_PUBLIC_ATTACHMENTS) -> None:
     """The approvals' file types and size limit; at most ``limit`` files."""
     if len(files) > limit:
-        raise ValidationError({"attachments": _("파일은 %(n)d개까지 붙일 수 있습니다.") % {
-            "n": limit}})
+        raise ValidationError(
+            {"attachments": _("파일은 %(n)d개까지 붙일 수 있습니다.") % {"n": limit}}
+        )
     for upload in files:
         suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if suffix not in ATTACHMENT_TYPES:
-            raise ValidationError({"attachments": _(
-                "'%(name)s'은(는) 붙일 수 없는 파일 형식입니다.") % {"name": upload.name}})
+            raise ValidationError(
+                {
+                    "attachments": _("'%(name)s'은(는) 붙일 수 없는 파일 형식입니다.")
+                    % {"name": upload.name}
+                }
+            )
         if upload.size > settings.HARMONY_MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"attachments": _(
-                "'%(name)s'이(가) 너무 큽니다 (파일당 최대 %(mb)d MB).") % {
-                "name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}})
+            raise ValidationError(
+                {
+                    "attachments": _("'%(name)s'이(가) 너무 큽니다 (파일당 최대 %(mb)d MB).")
+                    % {"name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}
+                }
+            )
 
 
-def case_receive(*, intake: Intake, channel: str, actor: Person | None = None,
-                 attachments=(), origin: Origin = COMMAND_ORIGIN) -> tuple[Case, str]:
+def case_receive(
+    *,
+    intake: Intake,
+    channel: str,
+    actor: Person | None = None,
+    attachments=(),
+    origin: Origin = COMMAND_ORIGIN,
+) -> tuple[Case, str]:
     """Receive a case (접수): the customer with their consent, the case numbered in the
     year's register, its due date in working days from the case type, its first step, and a
     private status token. Return the case and the token (shown once; only its hash is kept).
@@ -132,37 +146,69 @@ def case_receive(*, intake: Intake, channel: str, actor: Person | None = None,
     check_attachments(attachments)
     case_type = types[intake.case_type]
     years = {r.kind: r.years for r in version.rule.retention}
-    unit = (Unit.objects.filter(code=case_type.handling_unit, is_active=True).first()
-            if case_type.handling_unit else None)
+    unit = (
+        Unit.objects.filter(code=case_type.handling_unit, is_active=True).first()
+        if case_type.handling_unit
+        else None
+    )
     token = secrets.token_urlsafe(32)
     written = []
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                kind=intake.kind, name=intake.name.strip()[:100],
-                email=intake.email.strip()[:254], phone=intake.phone.strip()[:30],
-                affiliation=intake.affiliation.strip()[:200], field=intake.field.strip()[:200],
-                purpose=PURPOSE, consent_version=CONSENT_VERSION, consented_at=now,
-                retain_until=_years_later(today, years.get(intake.kind, 3)))
+                kind=intake.kind,
+                name=intake.name.strip()[:100],
+                email=intake.email.strip()[:254],
+                phone=intake.phone.strip()[:30],
+                affiliation=intake.affiliation.strip()[:200],
+                field=intake.field.strip()[:200],
+                purpose=PURPOSE,
+                consent_version=CONSENT_VERSION,
+                consented_at=now,
+                retain_until=_years_later(today, years.get(intake.kind, 3)),
+            )
             case = Case.objects.create(
-                year=today.year, serial=_next_serial(today.year), customer=customer,
-                channel=channel, case_type=case_type.code, case_type_name=case_type.name,
-                title=intake.title.strip(), body=intake.body.strip(), handling_unit=unit,
-                received_by=actor, received_at=now, due_on=due_date(today, case_type.due_days),
-                rule_version_id=version.id, token_hash=_hash(token))
-            CaseStep.objects.create(case=case, status=CaseStatus.RECEIVED, occurred_at=now,
-                                    unit_name=unit.name if unit else "", actor=actor)
+                year=today.year,
+                serial=_next_serial(today.year),
+                customer=customer,
+                channel=channel,
+                case_type=case_type.code,
+                case_type_name=case_type.name,
+                title=intake.title.strip(),
+                body=intake.body.strip(),
+                handling_unit=unit,
+                received_by=actor,
+                received_at=now,
+                due_on=due_date(today, case_type.due_days),
+                rule_version_id=version.id,
+                token_hash=_hash(token),
+            )
+            CaseStep.objects.create(
+                case=case,
+                status=CaseStatus.RECEIVED,
+                occurred_at=now,
+                unit_name=unit.name if unit else "",
+                actor=actor,
+            )
             for upload in attachments:
-                attachment = CaseAttachment(case=case, name=upload.name[:200],
-                                            size=upload.size,
-                                            content_type=upload.content_type or "")
+                attachment = CaseAttachment(
+                    case=case,
+                    name=upload.name[:200],
+                    size=upload.size,
+                    content_type=upload.content_type or "",
+                )
                 attachment.file.save(upload.name, upload, save=False)
                 written.append(attachment.file)
                 attachment.save()
-            event_record(EventType.CASE_RECEIVED, actor=actor, subject=case,
-                         subject_label=case.number, unit_id=case.handling_unit_id,
-                         payload={"number": case.number, "case_type": case.case_type,
-                                  "channel": channel}, origin=origin)
+            event_record(
+                EventType.CASE_RECEIVED,
+                actor=actor,
+                subject=case,
+                subject_label=case.number,
+                unit_id=case.handling_unit_id,
+                payload={"number": case.number, "case_type": case.case_type, "channel": channel},
+                origin=origin,
+            )
     except BaseException:
         for file in written:
             file.storage.delete(file.name)
@@ -172,8 +218,11 @@ def case_receive(*, intake: Intake, channel: str, actor: Person | None = None,
 
 def _locked(case: Case, actor: Person) -> Case:
     """The case locked for a move by one of its handlers, still open."""
-    locked = (Case.objects.select_for_update(of=("self",))
-              .select_related("handling_unit", "assignee").get(pk=case.pk))
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_unit", "assignee")
+        .get(pk=case.pk)
+    )
     if not handles(actor, locked):
         raise ValidationError(_("이 민원을 처리할 권한이 없습니다."))
     if locked.is_closed:
@@ -182,31 +231,56 @@ def _locked(case: Case, actor: Person) -> Case:
 
 
 def _step(case: Case, actor: Person, note: str = "") -> None:
-    CaseStep.objects.create(case=case, status=case.status, occurred_at=timezone.now(),
-                            unit_name=case.handling_unit.name if case.handling_unit else "",
-                            note=note, actor=actor)
+    CaseStep.objects.create(
+        case=case,
+        status=case.status,
+        occurred_at=timezone.now(),
+        unit_name=case.handling_unit.name if case.handling_unit else "",
+        note=note,
+        actor=actor,
+    )
 
 
-def _record(event_type: EventType, case: Case, actor: Person, origin: Origin,
-            changes: dict | None = None, **payload) -> None:
-    event_record(event_type, actor=actor, subject=case, subject_label=case.number,
-                 person_id=case.assignee_id, unit_id=case.handling_unit_id,
-                 audience=[case.assignee_id] if case.assignee_id else (), changes=changes,
-                 payload={"number": case.number, "case_type": case.case_type, **payload},
-                 origin=origin)
+def _record(
+    event_type: EventType,
+    case: Case,
+    actor: Person,
+    origin: Origin,
+    changes: dict | None = None,
+    **payload,
+) -> None:
+    event_record(
+        event_type,
+        actor=actor,
+        subject=case,
+        subject_label=case.number,
+        person_id=case.assignee_id,
+        unit_id=case.handling_unit_id,
+        audience=[case.assignee_id] if case.assignee_id else (),
+        changes=changes,
+        payload={"number": case.number, "case_type": case.case_type, **payload},
+        origin=origin,
+    )
 
 
-def case_assign(*, case: Case, assignee: Person, actor: Person,
-                origin: Origin = COMMAND_ORIGIN) -> Case:
+def case_assign(
+    *, case: Case, assignee: Person, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> Case:
     """Give the case to a person (배정); without a handling unit it takes theirs."""
     if not assignee.is_active or assignee.unit_id is None:
-        raise ValidationError({"assignee": _("소속 부서가 있는 재직 중인 직원에게만 배정할 수 "
-                                             "있습니다.")})
+        raise ValidationError(
+            {"assignee": _("소속 부서가 있는 재직 중인 직원에게만 배정할 수 있습니다.")}
+        )
     with transaction.atomic():
         case = _locked(case, actor)
         if case.handling_unit_id and assignee.unit_id != case.handling_unit_id:
-            raise ValidationError({"assignee": _(
-                "처리 부서의 직원에게만 배정할 수 있습니다. 다른 부서라면 먼저 이송하세요.")})
+            raise ValidationError(
+                {
+                    "assignee": _(
+                        "처리 부서의 직원에게만 배정할 수 있습니다. 다른 부서라면 먼저 이송하세요."
+                    )
+                }
+            )
         changes = {"assignee": [case.assignee_id, assignee.pk]}
         case.assignee = assignee
         case.handling_unit_id = assignee.unit_id
@@ -218,8 +292,9 @@ def case_assign(*, case: Case, assignee: Person, actor: Person,
     return case
 
 
-def case_transfer(*, case: Case, unit: Unit, actor: Person, reason: str = "",
-                  origin: Origin = COMMAND_ORIGIN) -> Case:
+def case_transfer(
+    *, case: Case, unit: Unit, actor: Person, reason: str = "", origin: Origin = COMMAND_ORIGIN
+) -> Case:
     """Send the case to another unit (이송): it waits there for an assignee."""
     with transaction.atomic():
         case = _locked(case, actor)
@@ -234,8 +309,9 @@ def case_transfer(*, case: Case, unit: Unit, actor: Person, reason: str = "",
     return case
 
 
-def case_extend(*, case: Case, days: int, reason: str, actor: Person,
-                origin: Origin = COMMAND_ORIGIN) -> Case:
+def case_extend(
+    *, case: Case, days: int, reason: str, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> Case:
     """Extend the due date once, by at most the type's own period, with a reason the
     customer reads (민원 처리에 관한 법률 시행령: 한 차례만, 처리기간의 범위에서 연장)."""
     if not reason.strip():
@@ -246,16 +322,18 @@ def case_extend(*, case: Case, days: int, reason: str, actor: Person,
             raise ValidationError(_("처리기간은 한 번만 연장할 수 있습니다."))
         limit = _type_days(case)
         if not 1 <= days <= limit:
-            raise ValidationError({"days": _("연장 기간은 1일에서 %(n)d일(근무일) 사이여야 "
-                                             "합니다.") % {"n": limit}})
+            raise ValidationError(
+                {"days": _("연장 기간은 1일에서 %(n)d일(근무일) 사이여야 합니다.") % {"n": limit}}
+            )
         new_due = add_working_days(case.due_on, days)
-        changes = {"due_on": [case.due_on.isoformat(), new_due.isoformat()],
-                   "reason": reason.strip()[:500]}
+        changes = {
+            "due_on": [case.due_on.isoformat(), new_due.isoformat()],
+            "reason": reason.strip()[:500],
+        }
         case.due_on, case.extended, case.status = new_due, True, CaseStatus.EXTENDED
         case.save(update_fields=["due_on", "extended", "status"])
         _step(case, actor, note=reason.strip()[:500])
-        _record(EventType.CASE_EXTENDED, case, actor, origin, changes,
-                due_on=new_due.isoformat())
+        _record(EventType.CASE_EXTENDED, case, actor, origin, changes, due_on=new_due.isoformat())
     return case
 
 
@@ -265,14 +343,14 @@ def _type_days(case: Case) -> int:
     return found.due_days if found else 14
 
 
-def case_close(*, case: Case, answer: str, actor: Person,
-               origin: Origin = COMMAND_ORIGIN) -> Case:
+def case_close(*, case: Case, answer: str, actor: Person, origin: Origin = COMMAND_ORIGIN) -> Case:
     """Close the case with the answer the customer reads (완료)."""
     if not answer.strip():
         raise ValidationError({"answer": _("답변을 입력하세요.")})
     if len(answer) > MAX_BODY:
-        raise ValidationError({"answer": _("답변은 %(n)s자까지 입력할 수 있습니다.") % {
-            "n": f"{MAX_BODY:,}"}})
+        raise ValidationError(
+            {"answer": _("답변은 %(n)s자까지 입력할 수 있습니다.") % {"n": f"{MAX_BODY:,}"}}
+        )
     with transaction.atomic():
         case = _locked(case, actor)
         now = timezone.now()
@@ -280,10 +358,15 @@ def case_close(*, case: Case, answer: str, actor: Person,
         case.status, case.closed_at, case.answer = CaseStatus.CLOSED, now, answer.strip()
         case.save(update_fields=["status", "closed_at", "answer"])
         _step(case, actor)
-        _record(EventType.CASE_CLOSED, case, actor, origin, {"answer": [None, case.answer[:200]]},
-                on_time=closed_on <= case.due_on,
-                handling_days=working_days_between(timezone.localdate(case.received_at),
-                                                   closed_on))
+        _record(
+            EventType.CASE_CLOSED,
+            case,
+            actor,
+            origin,
+            {"answer": [None, case.answer[:200]]},
+            on_time=closed_on <= case.due_on,
+            handling_days=working_days_between(timezone.localdate(case.received_at), closed_on),
+        )
     return case
 
 
@@ -292,19 +375,32 @@ def case_link_revoke(*, case: Case, actor: Person, origin: Origin = COMMAND_ORIG
     customer; the old link answers 404 from now on."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        locked = Case.objects.select_for_update(of=("self",)).select_related(
-            "handling_unit").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("handling_unit")
+            .get(pk=case.pk)
+        )
         if not handles(actor, locked):
             raise ValidationError(_("이 민원을 처리할 권한이 없습니다."))
         locked.token_hash, locked.token_revoked_at = _hash(token), timezone.now()
         locked.save(update_fields=["token_hash", "token_revoked_at"])
-        event_record(EventType.CASE_LINK_REVOKED, actor=actor, subject=locked,
-                     subject_label=locked.number, origin=origin)
+        event_record(
+            EventType.CASE_LINK_REVOKED,
+            actor=actor,
+            subject=locked,
+            subject_label=locked.number,
+            origin=origin,
+        )
     return token
 
 
 def contact_view_record(*, case: Case, viewer: Person, origin: Origin = COMMAND_ORIGIN) -> None:
     """Record that ``viewer`` saw the customer's contact details unmasked."""
-    event_record(EventType.CUSTOMER_CONTACT_VIEWED, actor=viewer, subject=case.customer,
-                 subject_label=case.number, payload={"customer": case.customer_id},
-                 origin=origin)
+    event_record(
+        EventType.CUSTOMER_CONTACT_VIEWED,
+        actor=viewer,
+        subject=case.customer,
+        subject_label=case.number,
+        payload={"customer": case.customer_id},
+        origin=origin,
+    )

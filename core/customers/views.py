@@ -50,10 +50,23 @@ def _over_limit(request) -> bool:
 
 def _intake(form) -> services.Intake:
     data = form.cleaned_data
-    return services.Intake(**{name: data.get(name) or ("" if name != "consent" else False)
-                              for name in ("kind", "name", "email", "phone", "case_type",
-                                           "title", "body", "affiliation", "field",
-                                           "consent")})
+    return services.Intake(
+        **{
+            name: data.get(name) or ("" if name != "consent" else False)
+            for name in (
+                "kind",
+                "name",
+                "email",
+                "phone",
+                "case_type",
+                "title",
+                "body",
+                "affiliation",
+                "field",
+                "consent",
+            )
+        }
+    )
 
 
 def _form_refused(form, error: ValidationError) -> None:
@@ -70,29 +83,50 @@ def public_new(request):
     """File a request, complaint or question without an account."""
     types = selectors.case_types(public_only=True)
     form = forms.PublicIntakeForm(request.POST or None, case_types=types)
-    context = {"form": form, "consent_version": services.CONSENT_VERSION,
-               "purpose": services.PURPOSE, "agency": request.tenant}
+    context = {
+        "form": form,
+        "consent_version": services.CONSENT_VERSION,
+        "purpose": services.PURPOSE,
+        "agency": request.tenant,
+    }
     if request.method == "POST":
         if _over_limit(request):
-            return _private(render(request, "customers/public_refused.html", {
-                "message": _("짧은 시간에 너무 많이 신청했습니다. 한 시간 뒤에 다시 신청하세요.")},
-                status=429))
+            return _private(
+                render(
+                    request,
+                    "customers/public_refused.html",
+                    {
+                        "message": _(
+                            "짧은 시간에 너무 많이 신청했습니다. 한 시간 뒤에 다시 신청하세요."
+                        )
+                    },
+                    status=429,
+                )
+            )
         if request.POST.get("website"):
-            return _private(render(request, "customers/public_refused.html", {
-                "message": _("신청을 받을 수 없습니다. 입력 내용을 확인하세요.")}, status=400))
+            return _private(
+                render(
+                    request,
+                    "customers/public_refused.html",
+                    {"message": _("신청을 받을 수 없습니다. 입력 내용을 확인하세요.")},
+                    status=400,
+                )
+            )
         if form.is_valid():
             try:
                 case, token = services.case_receive(
-                    intake=_intake(form), channel=Channel.WEB,
+                    intake=_intake(form),
+                    channel=Channel.WEB,
                     attachments=request.FILES.getlist("attachments"),
-                    origin=Origin.from_request(request))
+                    origin=Origin.from_request(request),
+                )
             except ValidationError as error:
                 _form_refused(form, error)
             else:
-                link = request.build_absolute_uri(reverse("public_requests:status",
-                                                          args=[token]))
-                return _private(render(request, "customers/public_received.html",
-                                       {"case": case, "link": link}))
+                link = request.build_absolute_uri(reverse("public_requests:status", args=[token]))
+                return _private(
+                    render(request, "customers/public_received.html", {"case": case, "link": link})
+                )
         return _private(render(request, "customers/public_new.html", context, status=400))
     return _private(render(request, "customers/public_new.html", context))
 
@@ -115,9 +149,17 @@ def public_status(request, token: str):
     case = selectors.case_by_token(token)
     if case is None:
         raise Http404
-    return _private(render(request, "customers/public_status.html", {
-        "case": case, "today": timezone.localdate(),
-        "steps": [(STEP_TEXT[step.status], step) for step in case.steps.all()]}))
+    return _private(
+        render(
+            request,
+            "customers/public_status.html",
+            {
+                "case": case,
+                "today": timezone.localdate(),
+                "steps": [(STEP_TEXT[step.status], step) for step in case.steps.all()],
+            },
+        )
+    )
 
 
 def _me(request) -> Person:
@@ -131,17 +173,29 @@ def _me(request) -> Person:
 def box(request):
     """The case box: open cases by due date, overdue, by unit, type and status; search."""
     person = _me(request)
-    filters = {"status": request.GET.get("status", "open"), "unit": request.GET.get("unit", ""),
-               "case_type": request.GET.get("type", "")[:40],
-               "overdue": request.GET.get("overdue") == "1",
-               "query": request.GET.get("q", "")}
+    filters = {
+        "status": request.GET.get("status", "open"),
+        "unit": request.GET.get("unit", ""),
+        "case_type": request.GET.get("type", "")[:40],
+        "overdue": request.GET.get("overdue") == "1",
+        "query": request.GET.get("q", ""),
+    }
     page = Paginator(selectors.case_box(person=person, **filters), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "customers/box.html", {
-        "page": page, "filters": filters, "statuses": CaseStatus.choices,
-        "types": selectors.case_types(), "today": timezone.localdate(),
-        "units": Unit.objects.filter(is_active=True).order_by("sort_order", "name"),
-        "querystring": request.GET.copy()})
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "customers/box.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": CaseStatus.choices,
+            "types": selectors.case_types(),
+            "today": timezone.localdate(),
+            "units": Unit.objects.filter(is_active=True).order_by("sort_order", "name"),
+            "querystring": request.GET.copy(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,17 +206,22 @@ def staff_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             case, _token = services.case_receive(
-                intake=_intake(form), channel=form.cleaned_data["channel"], actor=person,
+                intake=_intake(form),
+                channel=form.cleaned_data["channel"],
+                actor=person,
                 attachments=request.FILES.getlist("attachments"),
-                origin=Origin.from_request(request))
+                origin=Origin.from_request(request),
+            )
         except ValidationError as error:
             _form_refused(form, error)
         else:
-            messages.success(request, _("%(number)s 민원을 접수했습니다.") % {
-                "number": case.number})
+            messages.success(
+                request, _("%(number)s 민원을 접수했습니다.") % {"number": case.number}
+            )
             return redirect("cases:detail", case.pk)
-    return render(request, "customers/staff_new.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "customers/staff_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _action_forms(case, data=None) -> dict:
@@ -171,8 +230,12 @@ def _action_forms(case, data=None) -> dict:
         people = people.filter(unit_id=case.handling_unit_id)
     return {
         "assign": forms.AssignForm(data, people=people.order_by("name")),
-        "transfer": forms.TransferForm(data, units=Unit.objects.filter(is_active=True)
-                                       .exclude(pk=case.handling_unit_id).order_by("name")),
+        "transfer": forms.TransferForm(
+            data,
+            units=Unit.objects.filter(is_active=True)
+            .exclude(pk=case.handling_unit_id)
+            .order_by("name"),
+        ),
         "extend": forms.ExtendForm(data),
         "close": forms.CloseForm(data),
     }
@@ -188,25 +251,38 @@ def detail(request, pk: int):
         raise Http404
     handler = selectors.handles(person, case)
     if handler:
-        services.contact_view_record(case=case, viewer=person,
-                                     origin=Origin.from_request(request))
-    return _private(render(request, "customers/detail.html", {
-        "case": case, "handler": handler, "steps": case.steps.select_related("actor"),
-        "contact": selectors.contact_of(case.customer, unmasked=handler),
-        "attachments": case.attachments.all(), "today": timezone.localdate(),
-        "forms": _action_forms(case) if handler and not case.is_closed else {},
-        "link": request.session.pop(f"case-link-{case.pk}", "")}))
+        services.contact_view_record(case=case, viewer=person, origin=Origin.from_request(request))
+    return _private(
+        render(
+            request,
+            "customers/detail.html",
+            {
+                "case": case,
+                "handler": handler,
+                "steps": case.steps.select_related("actor"),
+                "contact": selectors.contact_of(case.customer, unmasked=handler),
+                "attachments": case.attachments.all(),
+                "today": timezone.localdate(),
+                "forms": _action_forms(case) if handler and not case.is_closed else {},
+                "link": request.session.pop(f"case-link-{case.pk}", ""),
+            },
+        )
+    )
 
 
 MOVES = {
     "assign": lambda case, actor, data, origin: services.case_assign(
-        case=case, assignee=data["assignee"], actor=actor, origin=origin),
+        case=case, assignee=data["assignee"], actor=actor, origin=origin
+    ),
     "transfer": lambda case, actor, data, origin: services.case_transfer(
-        case=case, unit=data["unit"], reason=data["reason"], actor=actor, origin=origin),
+        case=case, unit=data["unit"], reason=data["reason"], actor=actor, origin=origin
+    ),
     "extend": lambda case, actor, data, origin: services.case_extend(
-        case=case, days=data["days"], reason=data["reason"], actor=actor, origin=origin),
+        case=case, days=data["days"], reason=data["reason"], actor=actor, origin=origin
+    ),
     "close": lambda case, actor, data, origin: services.case_close(
-        case=case, answer=data["answer"], actor=actor, origin=origin),
+        case=case, answer=data["answer"], actor=actor, origin=origin
+    ),
 }
 
 
@@ -222,7 +298,8 @@ def move(request, pk: int, action: str):
         if action == "revoke":
             token = services.case_link_revoke(case=case, actor=person, origin=origin)
             request.session[f"case-link-{case.pk}"] = request.build_absolute_uri(
-                reverse("public_requests:status", args=[token]))
+                reverse("public_requests:status", args=[token])
+            )
         else:
             form = _action_forms(case, request.POST)[action]
             if not form.is_valid():

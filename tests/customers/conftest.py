@@ -7,9 +7,16 @@ from tests.factories import PersonFactory
 
 
 def intake(**fields) -> Intake:
-    values = {"kind": "citizen", "name": "홍길동", "email": "hong.gildong@example.com",
-              "phone": "010-1234-5678", "case_type": "inquiry", "title": "주차 민원",
-              "body": "아파트 앞 불법 주차를 단속해 주세요.", "consent": True}
+    values = {
+        "kind": "citizen",
+        "name": "홍길동",
+        "email": "hong.gildong@example.com",
+        "phone": "010-1234-5678",
+        "case_type": "inquiry",
+        "title": "주차 민원",
+        "body": "아파트 앞 불법 주차를 단속해 주세요.",
+        "consent": True,
+    }
     return Intake(**{**values, **fields})
 
 

@@ -14,9 +14,11 @@ from tests.factories import UnitFactory
 
 
 def _types(case) -> list[str]:
-    return list(ActivityEvent.objects.filter(object_id=str(case.pk),
-                                             object_type="customers.case")
-                .order_by("id").values_list("type", flat=True))
+    return list(
+        ActivityEvent.objects.filter(object_id=str(case.pk), object_type="customers.case")
+        .order_by("id")
+        .values_list("type", flat=True)
+    )
 
 
 def test_cases_are_numbered_per_year_without_gaps(alpha):
@@ -33,8 +35,7 @@ def test_cases_are_numbered_per_year_without_gaps(alpha):
 def test_a_case_without_consent_or_contact_is_refused_and_nothing_is_written(alpha):
     with schema_context("alpha"):
         with pytest.raises(ValidationError) as refused:
-            services.case_receive(intake=intake(consent=False, email="", phone=""),
-                                  channel="web")
+            services.case_receive(intake=intake(consent=False, email="", phone=""), channel="web")
         assert {"consent", "email"} <= set(refused.value.message_dict)
         assert not Case.objects.exists() and not Customer.objects.exists()
 
@@ -42,11 +43,9 @@ def test_a_case_without_consent_or_contact_is_refused_and_nothing_is_written(alp
 def test_assignment_transfer_extension_and_closure_are_recorded(alpha_people, case, officer):
     with schema_context("alpha"):
         other_unit = UnitFactory(name="민원총괄과")
-        case = services.case_assign(case=case, assignee=alpha_people.staff,
-                                    actor=alpha_people.head)
+        case = services.case_assign(case=case, assignee=alpha_people.staff, actor=alpha_people.head)
         assert case.status == CaseStatus.ASSIGNED
-        case = services.case_transfer(case=case, unit=other_unit, actor=officer,
-                                      reason="소관 부서")
+        case = services.case_transfer(case=case, unit=other_unit, actor=officer, reason="소관 부서")
         assert (case.status, case.assignee) == (CaseStatus.TRANSFERRED, None)
         due = case.due_on
         case = services.case_extend(case=case, days=3, reason="현장 확인 필요", actor=officer)
@@ -55,13 +54,19 @@ def test_assignment_transfer_extension_and_closure_are_recorded(alpha_people, ca
             services.case_extend(case=case, days=1, reason="또", actor=officer)
         case = services.case_close(case=case, answer="단속했습니다.", actor=officer)
         assert case.status == CaseStatus.CLOSED and case.closed_at
-        assert _types(case) == [EventType.CASE_RECEIVED, EventType.CASE_ASSIGNED,
-                                EventType.CASE_TRANSFERRED, EventType.CASE_EXTENDED,
-                                EventType.CASE_CLOSED]
+        assert _types(case) == [
+            EventType.CASE_RECEIVED,
+            EventType.CASE_ASSIGNED,
+            EventType.CASE_TRANSFERRED,
+            EventType.CASE_EXTENDED,
+            EventType.CASE_CLOSED,
+        ]
         closed = ActivityEvent.objects.get(type=EventType.CASE_CLOSED)
         assert closed.payload["on_time"] is True
-        assert list(CaseStep.objects.filter(case=case).values_list("note", flat=True))[2:4] \
-            == ["소관 부서", "현장 확인 필요"]
+        assert list(CaseStep.objects.filter(case=case).values_list("note", flat=True))[2:4] == [
+            "소관 부서",
+            "현장 확인 필요",
+        ]
         with pytest.raises(ValidationError):
             services.case_close(case=case, answer="다시", actor=officer)
 
@@ -82,7 +87,10 @@ def test_who_sees_the_case_and_who_sees_contacts_unmasked(alpha_people, case, of
         assert selectors.handles(head, case) and selectors.handles(officer, case)
         masked = selectors.contact_of(case.customer, unmasked=False)
         assert (masked.name, masked.phone, masked.email) == (
-            "홍*동", "010-****-5678", "ho***@example.com")
+            "홍*동",
+            "010-****-5678",
+            "ho***@example.com",
+        )
 
 
 def test_a_wrong_or_revoked_token_finds_nothing(alpha_people, case):

@@ -3,7 +3,11 @@ from core.customers.masking import mask_email, mask_name, mask_phone
 
 def test_names_keep_the_first_and_last_character():
     assert [mask_name(n) for n in ("홍길동", "홍길", "남궁민수", "김")] == [
-        "홍*동", "홍*", "남**수", "김"]
+        "홍*동",
+        "홍*",
+        "남**수",
+        "김",
+    ]
 
 
 def test_phones_hide_the_middle_digits():

@@ -12,14 +12,22 @@ from core.customers.models import Case, Customer
 from core.customers.views import INTAKE_LIMIT
 from tests.conftest import agency_client
 
-FORM = {"kind": "citizen", "name": "홍길동", "email": "hong@example.com",
-        "phone": "010-1234-5678", "case_type": "inquiry", "title": "가로등 고장",
-        "body": "우리 동네 가로등이 꺼져 있습니다.", "consent": "on"}
+FORM = {
+    "kind": "citizen",
+    "name": "홍길동",
+    "email": "hong@example.com",
+    "phone": "010-1234-5678",
+    "case_type": "inquiry",
+    "title": "가로등 고장",
+    "body": "우리 동네 가로등이 꺼져 있습니다.",
+    "consent": "on",
+}
 
 
 def _link(response) -> str:
-    return re.search(r'value="(https?://[^"]+/public/requests/[^"]+/)"',
-                     response.content.decode()).group(1)
+    return re.search(
+        r'value="(https?://[^"]+/public/requests/[^"]+/)"', response.content.decode()
+    ).group(1)
 
 
 def test_a_citizen_files_without_an_account_and_follows_the_link(alpha):
@@ -42,7 +50,8 @@ def test_a_citizen_files_without_an_account_and_follows_the_link(alpha):
 
 def test_html_in_the_form_is_shown_as_text(alpha):
     response = agency_client("alpha").post(
-        "/public/requests/new/", {**FORM, "title": "<script>alert(1)</script>"})
+        "/public/requests/new/", {**FORM, "title": "<script>alert(1)</script>"}
+    )
     link = _link(response).split("localhost", 1)[1]
     page = agency_client("alpha").get(link).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
@@ -61,8 +70,9 @@ def test_missing_consent_and_wrong_files_are_refused_and_nothing_is_written(alph
 
 
 def test_the_honeypot_refuses_a_bot(alpha):
-    response = agency_client("alpha").post("/public/requests/new/",
-                                           {**FORM, "website": "http://spam.example"})
+    response = agency_client("alpha").post(
+        "/public/requests/new/", {**FORM, "website": "http://spam.example"}
+    )
     assert response.status_code == 400
     with schema_context("alpha"):
         assert not Case.objects.exists()

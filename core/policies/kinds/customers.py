@@ -19,29 +19,36 @@ CUSTOMER_KINDS = {
 
 
 class CaseType(Shape):
-    code: str = Field(title=gettext_noop("유형 코드"), min_length=1, max_length=40,
-                      pattern=r"^[a-z0-9_]+$")
+    code: str = Field(
+        title=gettext_noop("유형 코드"), min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$"
+    )
     name: str = Field(title=gettext_noop("유형"), min_length=1, max_length=100)
     handling_unit: str | None = Field(title=gettext_noop("처리 부서 코드"), default=None)
-    due_days: int = Field(title=gettext_noop("처리기간"), ge=1, le=365,
-                          json_schema_extra={"unit": gettext_noop("일(근무일)")})
+    due_days: int = Field(
+        title=gettext_noop("처리기간"),
+        ge=1,
+        le=365,
+        json_schema_extra={"unit": gettext_noop("일(근무일)")},
+    )
     stages: list[str] = Field(title=gettext_noop("처리 단계"), default_factory=list)
-    answer_needs_document: bool = Field(title=gettext_noop("답변에 결재 문서 필요"),
-                                        default=False)
+    answer_needs_document: bool = Field(title=gettext_noop("답변에 결재 문서 필요"), default=False)
     public: bool = Field(title=gettext_noop("누리집 신청 가능"), default=True)
 
 
 class Retention(Shape):
     kind: Literal["official", "expert", "citizen", "organisation"] = Field(
-        title=gettext_noop("고객 유형"))
-    years: int = Field(title=gettext_noop("보유 기간"), ge=1, le=10,
-                       json_schema_extra={"unit": gettext_noop("년")})
+        title=gettext_noop("고객 유형")
+    )
+    years: int = Field(
+        title=gettext_noop("보유 기간"), ge=1, le=10, json_schema_extra={"unit": gettext_noop("년")}
+    )
 
 
 class CaseTypes(Shape):
     types: list[CaseType] = Field(title=gettext_noop("민원 유형"), min_length=1)
-    retention: list[Retention] = Field(title=gettext_noop("개인정보 보유 기간"), min_length=4,
-                                       max_length=4)
+    retention: list[Retention] = Field(
+        title=gettext_noop("개인정보 보유 기간"), min_length=4, max_length=4
+    )
 
 
 class CaseTypesKind(RuleKind):
@@ -60,16 +67,38 @@ class CaseTypesKind(RuleKind):
 
         units = dict(Unit.objects.values_list("code", "name"))
         return [
-            Table("types", _("민원 유형"),
-                  [_("유형"), _("처리 부서"), _("처리기간"), _("처리 단계"),
-                   _("답변에 결재 문서 필요"), _("누리집 신청 가능")],
-                  [[t.name, units.get(t.handling_unit, t.handling_unit or _("고객 담당관 배정")),
-                    _("%(n)s일(근무일)") % {"n": t.due_days}, " → ".join(t.stages) or "—",
-                    _("예") if t.answer_needs_document else _("아니요"),
-                    _("예") if t.public else _("아니요")] for t in rule.types]),
-            Table("retention", _("개인정보 보유 기간"), [_("고객 유형"), _("보유 기간")],
-                  [[_(CUSTOMER_KINDS[r.kind]), _("%(n)s년") % {"n": r.years}]
-                   for r in rule.retention]),
+            Table(
+                "types",
+                _("민원 유형"),
+                [
+                    _("유형"),
+                    _("처리 부서"),
+                    _("처리기간"),
+                    _("처리 단계"),
+                    _("답변에 결재 문서 필요"),
+                    _("누리집 신청 가능"),
+                ],
+                [
+                    [
+                        t.name,
+                        units.get(t.handling_unit, t.handling_unit or _("고객 담당관 배정")),
+                        _("%(n)s일(근무일)") % {"n": t.due_days},
+                        " → ".join(t.stages) or "—",
+                        _("예") if t.answer_needs_document else _("아니요"),
+                        _("예") if t.public else _("아니요"),
+                    ]
+                    for t in rule.types
+                ],
+            ),
+            Table(
+                "retention",
+                _("개인정보 보유 기간"),
+                [_("고객 유형"), _("보유 기간")],
+                [
+                    [_(CUSTOMER_KINDS[r.kind]), _("%(n)s년") % {"n": r.years}]
+                    for r in rule.retention
+                ],
+            ),
         ]
 
     def check(self, rule: CaseTypes, bounds):
@@ -83,12 +112,18 @@ class CaseTypesKind(RuleKind):
             problems.append(_("고객 유형마다 보유 기간을 한 번씩 정하세요."))
         limit = bounds.get("due_days_max")
         if limit and any(t.due_days > limit.value for t in rule.types):
-            problems.append(self.broken(
-                _("처리기간은 %(n)s일(근무일)을 넘을 수 없습니다.") % {"n": limit}, limit))
+            problems.append(
+                self.broken(
+                    _("처리기간은 %(n)s일(근무일)을 넘을 수 없습니다.") % {"n": limit}, limit
+                )
+            )
         wanted = {t.handling_unit for t in rule.types if t.handling_unit}
-        known = set(Unit.objects.filter(code__in=wanted, is_active=True)
-                    .values_list("code", flat=True))
+        known = set(
+            Unit.objects.filter(code__in=wanted, is_active=True).values_list("code", flat=True)
+        )
         if wanted - known:
-            problems.append(_("알 수 없는 부서 코드입니다: %(codes)s")
-                            % {"codes": ", ".join(sorted(wanted - known))})
+            problems.append(
+                _("알 수 없는 부서 코드입니다: %(codes)s")
+                % {"codes": ", ".join(sorted(wanted - known))}
+            )
         return problems
