@@ -19,7 +19,7 @@ from core.audit.services import Origin
 from core.customers import forms, selectors, services
 from core.customers.models import CaseStatus, Channel
 from core.org.models import Person, PersonStatus, Unit
-from core.org.selectors import person_for_user
+from core.portal.access import current_person
 
 # Filings per address per hour on the public page (floods are refused in Korean).
 INTAKE_LIMIT = 5
@@ -163,7 +163,7 @@ def public_status(request, token: str):
 
 
 def _me(request) -> Person:
-    person = person_for_user(request.user)
+    person = current_person(request)
     if person is None or not person.is_active:
         raise Http404
     return person
