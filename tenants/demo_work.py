@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.approvals import services as approvals
 from core.approvals.models import StepRole
+from core.customers import services as customers
 from core.org.models import Person, Role, RoleCode, Unit
 from core.schedules import services as schedules
 from core.schedules.models import KST, Scope
@@ -31,6 +32,7 @@ def seed_work(people: DemoStaff) -> None:
     # The admin account shows the records officer's "전체 문서" box in the demo.
     people.admin.roles.add(Role.objects.get(code=RoleCode.RECORDS_OFFICER))
     _rule_draft(people)
+    _cases(people)
 
 
 def _submitted(people: DemoStaff, title: str, body: str, **fields):
@@ -99,3 +101,20 @@ def _rule_draft(people: DemoStaff) -> None:
     data["grades"] = [{**g, "share": shares.get(g["name"], g["share"])} for g in data["grades"]]
     data["appeal_days"] = 10
     draft_save(kind=KINDS["service_rating"], data=data, actor=people.admin)
+
+
+def _cases(people: DemoStaff) -> None:
+    """Two customer cases: a citizen's question waiting for assignment, and an expert's
+    proposal taken by phone and assigned to the division's 주무관. The admin account is the
+    agency's customer officer."""
+    people.admin.roles.add(Role.objects.get(code=RoleCode.CUSTOMER_OFFICER))
+    customers.case_receive(intake=customers.Intake(
+        kind="citizen", name="홍길동", email="hong@example.com", phone="010-1234-5678",
+        case_type="inquiry", title="청사 민원실 운영 시간 문의",
+        body="토요일에도 민원실을 운영하나요?", consent=True), channel="web")
+    case, _token = customers.case_receive(intake=customers.Intake(
+        kind="expert", name="이정책", email="lee@univ.example", phone="", affiliation="한국대학교",
+        field="행정학", case_type="proposal", title="성과평가 지표 개선 건의",
+        body="정성 지표의 비중을 조정할 것을 건의합니다.", consent=True),
+        channel="phone", actor=people.admin)
+    customers.case_assign(case=case, assignee=people.staff, actor=people.admin)

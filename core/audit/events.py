@@ -116,6 +116,14 @@ class EventType(models.TextChoices):
     FEED_ROTATED = "schedules.feed_rotated", _("일정 구독 주소 재발급")
     FEED_REVOKED = "schedules.feed_revoked", _("일정 구독 주소 폐기")
 
+    CASE_RECEIVED = "customers.case_received", _("민원 접수")
+    CASE_ASSIGNED = "customers.case_assigned", _("민원 배정")
+    CASE_TRANSFERRED = "customers.case_transferred", _("민원 이송")
+    CASE_EXTENDED = "customers.case_extended", _("민원 처리기간 연장")
+    CASE_CLOSED = "customers.case_closed", _("민원 처리 완료")
+    CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
+    CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -129,6 +137,7 @@ class Spec:
 _ADMIN = Spec(Visibility.ADMIN)
 _DOCUMENT = {"title": str, "status": str}
 _DOCUMENT_NOTE = {**_DOCUMENT, "note": str}
+_CASE = {"number": str, "case_type": str}
 
 SPECS: dict[EventType, Spec] = {
     EventType.SIGN_IN: _ADMIN,
@@ -215,6 +224,17 @@ SPECS: dict[EventType, Spec] = {
     EventType.JOB_STARTED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.FEED_ROTATED: _ADMIN,
     EventType.FEED_REVOKED: _ADMIN,
+    # Case moves: the number and type, never the customer's words (the title may carry
+    # personal data). Performance reads received/closed/extended (on time, handling days).
+    EventType.CASE_RECEIVED: Spec(Visibility.INVOLVED, _CASE | {"channel": str}),
+    EventType.CASE_ASSIGNED: Spec(Visibility.INVOLVED, _CASE),
+    EventType.CASE_TRANSFERRED: Spec(Visibility.INVOLVED, _CASE),
+    EventType.CASE_EXTENDED: Spec(Visibility.INVOLVED, _CASE | {"due_on": str}),
+    EventType.CASE_CLOSED: Spec(Visibility.INVOLVED, _CASE | {"on_time": bool,
+                                                              "handling_days": int}),
+    EventType.CASE_LINK_REVOKED: _ADMIN,
+    # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
+    EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -256,6 +276,8 @@ CHANGE_LABELS = {
     "subdomain": _("하위 도메인"),
     "audit_head": _("감사 기록 사슬의 마지막 순번"),
     "over": _("정지된 기관 위에 복원"),
+    "answer": _("답변"),
+    "due_on": _("처리 기한"),
 }
 
 

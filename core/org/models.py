@@ -16,6 +16,8 @@ class RoleCode(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("기관 관리자")
     # Granted by the agency to those who must read every document (기록물관리, 감사).
     RECORDS_OFFICER = "records_officer", _("기록물 열람 담당자")
+    # Handle every customer case and see customers' contact details (issue 9 §1).
+    CUSTOMER_OFFICER = "customer_officer", _("고객 담당관")
 
 
 class Grade(models.Model):

@@ -27,7 +27,8 @@ ORG_MANAGER_ROLES = {RoleCode.AGENCY_ADMIN, RoleCode.HR_OFFICER}
 # Roles from the least to the most a person may do with them. Only agency admins grant or
 # take away roles, and never one above their own highest (an admin's is the top, so an admin
 # grants every role; the order keeps the rule explicit if the top ever changes).
-ROLE_ORDER = (RoleCode.STAFF, RoleCode.UNIT_HEAD, RoleCode.RECORDS_OFFICER,
+ROLE_ORDER = (RoleCode.STAFF, RoleCode.UNIT_HEAD, RoleCode.CUSTOMER_OFFICER,
+              RoleCode.RECORDS_OFFICER,
               RoleCode.HR_OFFICER, RoleCode.AGENCY_ADMIN)
 
 

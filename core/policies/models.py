@@ -28,6 +28,7 @@ class PolicyKind(models.TextChoices):
     DELEGATION = "delegation", _("위임전결규정")
     TRANSPARENCY = "transparency", _("업무 공개 범위")
     ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
+    CASE_TYPES = "case_types", _("민원 유형")
 
 
 class PolicyStatus(models.TextChoices):

@@ -95,6 +95,7 @@ TENANT_APPS = [
     "core.work",
     "core.schedules",
     "core.idempotency",
+    "core.customers",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

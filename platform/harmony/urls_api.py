@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from core.approvals import api as approvals_api
+from core.customers.api import CaseViewSet
 from core.org import api as org_api
 from core.policies.api import RuleViewSet
 from core.portal.audit_api import AuditEventViewSet
@@ -36,6 +37,7 @@ router.register("memos", work_api.MemoViewSet, basename="memo")
 router.register("instructions", work_api.InstructionViewSet, basename="instruction")
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("rules", RuleViewSet, basename="rule")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

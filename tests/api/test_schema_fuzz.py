@@ -68,6 +68,8 @@ def _seed(people, headers) -> dict[str, int]:
         "instructions": {"title": "지시", "body": "내용", "assignees": others,
                          "due_date": str(timezone.localdate() + timedelta(days=30))},
         "documents": {"title": "계획", "body": "<p>본문</p>", "submit": False},
+        "cases": {"kind": "citizen", "name": "홍길동", "phone": "010-1234-5678",
+                  "case_type": "inquiry", "title": "문의", "body": "내용", "consent": True},
     }
     ids = {"units": people.admin.unit_id, "people": people.staff.pk}
     for resource, body in bodies.items():

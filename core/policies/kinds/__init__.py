@@ -6,6 +6,7 @@ Later kinds (customer case types and survey, indicator definitions) subclass ``R
 and call ``register``."""
 
 from core.policies.kinds.base import Bound, Item, RuleKind, Shape, Table, Value
+from core.policies.kinds.customers import CaseTypesKind
 from core.policies.kinds.evaluation import (
     MultiRaterKind,
     PerformanceContractKind,
@@ -37,6 +38,7 @@ for _kind in (
     ApprovalLinesKind,
     TransparencyKind,
     AbsenceRegistrarsKind,
+    CaseTypesKind,
 ):
     register(_kind())
 

@@ -1,0 +1,84 @@
+"""Forms of the public intake page, the staff entry and the case moves. The services check
+the rules (consent, contacts, type); the forms only read the fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.customers.models import Channel, CustomerKind
+from core.customers.services import MAX_BODY, MAX_TITLE
+
+
+class IntakeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("신청인 구분"), choices=CustomerKind.choices, initial=CustomerKind.CITIZEN
+    )
+    name = forms.CharField(label=_("이름"), max_length=100, required=False)
+    email = forms.EmailField(label=_("이메일"), required=False)
+    phone = forms.RegexField(
+        label=_("전화번호"),
+        regex=r"^[0-9+\-() ]{7,20}$",
+        required=False,
+        error_messages={"invalid": _("전화번호는 숫자와 - 로 입력하세요.")},
+    )
+    affiliation = forms.CharField(
+        label=_("소속 (공무원·전문가·단체)"), max_length=200, required=False
+    )
+    field = forms.CharField(label=_("전문 분야 (정책전문가)"), max_length=200, required=False)
+    case_type = forms.ChoiceField(label=_("민원 유형"))
+    title = forms.CharField(label=_("제목"), max_length=MAX_TITLE, required=False)
+    body = forms.CharField(
+        label=_("내용"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_BODY,
+        required=False,
+    )
+    consent = forms.BooleanField(label=_("위 개인정보 수집·이용에 동의합니다."), required=False)
+
+    def __init__(self, *args, case_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_type"].choices = [(t.code, t.name) for t in case_types]
+
+
+class PublicIntakeForm(IntakeForm):
+    # A honeypot: hidden from people, filled in by bots (the page refuses those).
+    website = forms.CharField(label=_("홈페이지 (비워 두세요)"), required=False)
+
+
+class StaffIntakeForm(IntakeForm):
+    channel = forms.ChoiceField(
+        label=_("접수 경로"),
+        choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.VISIT, Channel.VISIT.label)],
+    )
+    field_order = ["channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _("신청인이 개인정보 수집·이용에 구두로 동의했습니다.")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("담당자"), queryset=None)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+class TransferForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("이송할 부서"), queryset=None)
+    reason = forms.CharField(label=_("이송 사유"), max_length=500, required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("연장 기간 (근무일)"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("연장 사유 (신청인에게 안내됩니다)"), max_length=500)
+
+
+class CloseForm(forms.Form):
+    answer = forms.CharField(
+        label=_("답변"), widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_BODY
+    )

@@ -1,0 +1,189 @@
+"""Customers (고객) and their cases (요청·민원·질의), with each step of a case kept as a row."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.org.models import Person, Unit
+
+
+class CustomerKind(models.TextChoices):
+    OFFICIAL = "official", _("타부처 공무원")
+    EXPERT = "expert", _("정책전문가")
+    CITIZEN = "citizen", _("국민")
+    ORGANISATION = "organisation", _("단체·기업")
+
+
+class Customer(models.Model):
+    """The minimum about a customer, with the purpose and consent it was collected under and
+    the date it must be anonymised by (개인정보 보호법 제15조·제21조)."""
+
+    kind = models.CharField(_("고객 유형"), max_length=20, choices=CustomerKind.choices)
+    name = models.CharField(_("이름"), max_length=100)
+    email = models.EmailField(_("이메일"), blank=True)
+    phone = models.CharField(_("전화번호"), max_length=30, blank=True)
+    affiliation = models.CharField(_("소속"), max_length=200, blank=True)
+    field = models.CharField(_("전문 분야"), max_length=200, blank=True)
+    purpose = models.CharField(_("수집 목적"), max_length=200)
+    consent_version = models.CharField(_("동의문 버전"), max_length=20)
+    consented_at = models.DateTimeField(_("동의 일시"))
+    retain_until = models.DateField(_("보유 기한"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("고객")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""), name="customer_has_a_contact"
+            ),
+        ]
+        indexes = [models.Index(fields=["retain_until"], name="customer_retention_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("접수")
+    ASSIGNED = "assigned", _("배정")
+    IN_PROGRESS = "in_progress", _("처리중")
+    EXTENDED = "extended", _("연장")
+    CLOSED = "closed", _("완료")
+    TRANSFERRED = "transferred", _("이송")
+
+
+OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("누리집")
+    PHONE = "phone", _("전화")
+    VISIT = "visit", _("방문")
+    API = "api", _("API")
+
+
+class Case(models.Model):
+    """요청·민원·질의: numbered per agency per year (접수번호 2026-000001, gap-free), with a
+    private status link whose token is stored only as its SHA-256 hash."""
+
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    channel = models.CharField(_("접수 경로"), max_length=10, choices=Channel.choices)
+    case_type = models.CharField(_("유형 코드"), max_length=40)
+    case_type_name = models.CharField(_("유형"), max_length=100)
+    title = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("내용"))
+    status = models.CharField(
+        _("상태"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    handling_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("처리 부서"),
+    )
+    assignee = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("담당자"),
+    )
+    # The official who entered a phone, visit or API case (None: the public page).
+    received_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("접수자"),
+    )
+    received_at = models.DateTimeField(_("접수 일시"))
+    due_on = models.DateField(_("처리 기한"))
+    extended = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(_("완료 일시"), null=True, blank=True)
+    answer = models.TextField(_("답변"), blank=True)
+    # The rule version (case_types) whose due days and stages the case follows.
+    rule_version_id = models.IntegerField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    token_revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("민원")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "serial"], name="case_number_unique"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="case_closed_when_closed_at",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=~Q(status="closed"), name="case_open_due_idx"
+            ),
+            models.Index(fields=["handling_unit", "due_on"], name="case_unit_due_idx"),
+            models.Index(fields=["assignee", "due_on"], name="case_assignee_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """접수번호: year and the agency's serial of that year."""
+        return f"{self.year}-{self.serial:06d}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+
+class CaseStep(models.Model):
+    """One step of a case as the customer reads it on the status page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    occurred_at = models.DateTimeField()
+    unit_name = models.CharField(max_length=200, blank=True)
+    # What the customer is told (an extension's reason, a transfer's destination).
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.status}"
+
+
+class CaseCounter(models.Model):
+    """The last receipt serial of a year; locked while a number is taken (gap-free)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_serial}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="customers/%Y/%m/")
+    name = models.CharField(_("파일명"), max_length=200)
+    size = models.PositiveBigIntegerField(_("크기"))
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
