@@ -25,7 +25,7 @@ class ContactSerializer(serializers.Serializer):
     masked = serializers.BooleanField(help_text="true unless you handle the case")
 
 
-class StepSerializer(serializers.ModelSerializer):
+class CaseStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseStep
         fields = ["status", "occurred_at", "unit_name", "note"]
@@ -66,7 +66,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    steps = StepSerializer(many=True, read_only=True)
+    steps = CaseStepSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "body", "answer", "steps"]

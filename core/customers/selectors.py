@@ -14,6 +14,7 @@ from core.customers.models import OPEN_STATUSES, Case, CaseStatus, Customer
 from core.org.models import Person, RoleCode
 from core.org.selectors import role_codes
 from core.policies.selectors import rule_version
+from core.portal.params import digits_to_int
 
 TOKEN_MAX_CHARS = 100
 
@@ -39,9 +40,9 @@ def cases_visible_to(person: Person | None) -> QuerySet[Case]:
 
 def case_for(person: Person | None, pk) -> Case | None:
     """The case ``pk`` if ``person`` may open it, else None (answered as not found)."""
-    if not (str(pk).isascii() and str(pk).isdigit()) or len(str(pk)) > 18:
+    if (case_id := digits_to_int(pk)) is None:
         return None
-    return cases_visible_to(person).filter(pk=int(pk)).first()
+    return cases_visible_to(person).filter(pk=case_id).first()
 
 
 def handles(person: Person | None, case: Case) -> bool:
@@ -102,8 +103,8 @@ def case_box(
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif status in CaseStatus.values:
         cases = cases.filter(status=status)
-    if unit.isdigit():
-        cases = cases.filter(handling_unit_id=int(unit))
+    if (unit_id := digits_to_int(unit)) is not None:
+        cases = cases.filter(handling_unit_id=unit_id)
     if case_type:
         cases = cases.filter(case_type=case_type)
     if overdue:
@@ -112,8 +113,9 @@ def case_box(
     if query:
         number = query.split("-")
         found = Q(title__icontains=query)
-        if len(number) == 2 and all(part.isdigit() for part in number) and len(number[1]) < 10:
-            found |= Q(year=int(number[0]), serial=int(number[1]))
+        year, serial = (digits_to_int(part, max_digits=9) for part in (number + ["", ""])[:2])
+        if len(number) == 2 and year is not None and serial is not None:
+            found |= Q(year=year, serial=serial)
         cases = cases.filter(found)
     return cases.order_by("due_on", "id")
 

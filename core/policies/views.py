@@ -36,6 +36,7 @@ from core.policies.selectors import (
 )
 from core.portal.access import person_passes
 from core.portal.feedback import flash_refused, form_refused
+from core.portal.params import digits_to_int
 
 admin_only = person_passes(is_agency_admin)
 
@@ -166,8 +167,8 @@ def preview(request, kind):
         raise Http404
     today = timezone.localdate()
     draft = None
-    if (draft_id := request.GET.get("draft", "")).isdigit():
-        draft = draft_get(kind, int(draft_id))
+    if (draft_id := digits_to_int(request.GET.get("draft", ""))) is not None:
+        draft = draft_get(kind, draft_id)
     rule = rule_shape(draft) if draft else kind_book(kind, on=today).rule
     form = EvaluateesForm(request.POST or None, initial={"lines": _staff_lines()})
     results = None

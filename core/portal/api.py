@@ -8,6 +8,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from core.org.models import Person
+from core.portal.params import digits_to_int
 
 
 # A viewset whose ``get_queryset`` is ``scoped_queryset(person)`` for the signed-in, active
@@ -57,9 +58,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
         """The object with primary key ``pk`` among the scoped ones (``queryset``, when given,
         must be narrowed from ``get_queryset()``), else 404 as if it did not exist."""
         queryset = self.get_queryset() if queryset is None else queryset
-        if not (str(pk).isascii() and str(pk).isdigit()) or len(str(pk)) > 18:
+        if (object_id := digits_to_int(pk)) is None:
             raise NotFound
-        found = queryset.filter(pk=int(pk)).first()
+        found = queryset.filter(pk=object_id).first()
         if found is None:
             raise NotFound
         return found

@@ -12,13 +12,14 @@ from django_tenants.utils import schema_context
 from core.audit.selectors import missed_events
 from core.portal.access import current_person
 from core.portal.live import stream
+from core.portal.params import digits_to_int
 
 REPLAY_WINDOW = timedelta(hours=24)
 
 
 def _last_event_id(request) -> int:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last") or "0"
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else 0
+    return digits_to_int(raw, max_digits=17) or 0
 
 
 def _who(request) -> tuple[str, int] | None:

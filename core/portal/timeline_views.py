@@ -9,6 +9,7 @@ from core.org.models import Person, Unit
 from core.org.selectors import is_agency_admin
 from core.portal import timeline
 from core.portal.access import current_person
+from core.portal.params import digits_to_int
 
 
 def object_timeline(request, key: str, pk: int):
@@ -32,9 +33,8 @@ def unit_flow(request):
 
 
 def _unit(request, viewer: Person | None) -> Unit | None:
-    raw = request.GET.get("unit", "")
-    if raw.isascii() and raw.isdigit() and len(raw) < 12:  # "²" is a digit to isdigit()
-        return Unit.objects.filter(pk=int(raw)).first()
+    if (unit_id := digits_to_int(request.GET.get("unit", ""), max_digits=11)) is not None:
+        return Unit.objects.filter(pk=unit_id).first()
     return viewer.unit if viewer else None
 
 

@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "StepStatusEnum": "core.approvals.models.StepStatus",
         "TaskStatusEnum": "core.work.models.TaskStatus",
         "AssignmentStatusEnum": "core.work.models.AssignmentStatus",
+        "CaseStatusEnum": "core.customers.models.CaseStatus",
+        "CaseChannelEnum": "core.customers.models.Channel",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "harmony.api.document_common_errors"],
