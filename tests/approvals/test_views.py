@@ -87,7 +87,7 @@ def test_a_draft_without_an_approver_is_refused_and_nothing_is_written(division_
 def test_a_line_problem_rolls_back_the_draft_too(division_head):
     people = division_head
     response = _draft(agency_client("alpha", people.staff.user), people,
-                      cooperators=[people.head.pk])
+                      reviewers=[people.head.pk])
     assert response.status_code == 400
     assert "두 번" in response.content.decode()
     with schema_context("alpha"):
