@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher
 from core.approvals import selectors, services
 from core.approvals.models import ApprovalStep, Document, StepRole, StepStatus
 from core.audit.services import Origin
+from core.org import selectors as org_selectors
 from core.portal.access import current_person, current_signers, person_passes
 
 staff_only = person_passes(lambda person: person is not None and person.is_active)
@@ -79,11 +80,14 @@ def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:
     return line, cooperators
 
 
-def document_pdf_bytes(*, document: Document, agency_name: str) -> bytes:
-    """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF."""
+def document_pdf_bytes(*, document: Document, agency_name: str,
+                       sending_authority: str = "") -> bytes:
+    """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF, sent
+    under ``sending_authority`` (발신명의)."""
     line, cooperators = signature_boxes(document)
     html = render_to_string("approvals/document_pdf.html", {
         "document": document, "agency_name": agency_name, "line": line,
+        "sending_authority": sending_authority or f"{agency_name}장",
         "cooperators": cooperators, "received": [r for r in document.recipients.all()
                                                  if r.receipt_serial],
         "fonts_url": fonts_dir().resolve().as_uri() + "/"})
@@ -107,7 +111,8 @@ def document_pdf(request, pk: int):
     origin = Origin.from_request(request)
     services.document_read_record(document=found, reader=person,
                                   signers=current_signers(request), origin=origin)
-    pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko)
+    pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko,
+                             sending_authority=org_selectors.sending_authority(request.tenant))
     services.document_download_record(document=found, actor=person,
                                       file=pdf_filename(found), origin=origin)
     return HttpResponse(pdf, content_type="application/pdf", headers={

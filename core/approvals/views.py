@@ -34,6 +34,7 @@ from core.approvals.models import (
     StepStatus,
 )
 from core.audit.services import Origin
+from core.org import selectors as org_selectors
 from core.policies.selectors import document_types
 from core.portal.access import (
     current_person,
@@ -252,6 +253,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
+        "sending_authority": org_selectors.sending_authority(request.tenant),
         "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,

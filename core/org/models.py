@@ -166,6 +166,9 @@ class OrgSettings(models.Model):
         _("API 토큰 유효 기간(일)"), default=90,
         validators=[MinValueValidator(API_TOKEN_DAYS_MIN), MaxValueValidator(API_TOKEN_DAYS_MAX)],
     )
+    # 발신명의: the head's title documents are sent under (과학기술부장관, 해양경찰청장,
+    # 수원시장), proposed from the agency's name and kind at onboarding, editable by admins.
+    sending_authority = models.CharField(_("발신명의"), max_length=100, blank=True)
 
     class Meta:
         constraints = [
