@@ -81,13 +81,14 @@ def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:
 
 
 def document_pdf_bytes(*, document: Document, agency_name: str,
-                       sending_authority: str = "") -> bytes:
+                       sending_authority: str = "", contact: dict | None = None) -> bytes:
     """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF, sent
     under ``sending_authority`` (발신명의)."""
     line, cooperators = signature_boxes(document)
     html = render_to_string("approvals/document_pdf.html", {
         "document": document, "agency_name": agency_name, "line": line,
         "sending_authority": sending_authority or f"{agency_name}장",
+        "contact": contact or {},
         "cooperators": cooperators, "received": [r for r in document.recipients.all()
                                                  if r.receipt_serial],
         "fonts_url": fonts_dir().resolve().as_uri() + "/"})
@@ -112,7 +113,7 @@ def document_pdf(request, pk: int):
     services.document_read_record(document=found, reader=person,
                                   signers=current_signers(request), origin=origin)
     pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko,
-                             sending_authority=org_selectors.sending_authority(request.tenant))
+                             **org_selectors.letterhead(request.tenant, found.handling_unit))
     services.document_download_record(document=found, actor=person,
                                       file=pdf_filename(found), origin=origin)
     return HttpResponse(pdf, content_type="application/pdf", headers={

@@ -187,7 +187,7 @@ def _waited(step: ApprovalStep) -> int:
 
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
                    disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
-                   recipient_units=(), external_recipients=(), attachments=(),
+                   recipient_units=(), external_recipients=(), attachments=(), via: str = "",
                    origin: Origin = COMMAND_ORIGIN) -> Document:
     """Write a new draft (기안) in the drafter's unit, addressed to internal units and/or
     external addressees (no recipient: 내부결재)."""
@@ -202,6 +202,7 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         document = Document.objects.create(
             title=title.strip(), body=_clean_body(body), document_type=document_type,
             drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
+            via=via.strip()[:200],
             disclosure_ground=disclosure_ground if disclosure != Disclosure.PUBLIC else None,
         )
         DocumentRecipient.objects.bulk_create(
@@ -635,7 +636,7 @@ def circulation_mark_read(*, document: Document, person: Person) -> None:
 def document_edit(*, document: Document, actor: Person, title: str, body: str,
                   document_type: str | None = None, disclosure: str | None = None,
                   disclosure_ground: int | None = None, recipient_units=None,
-                  external_recipients=None, attachments=(),
+                  external_recipients=None, attachments=(), via: str | None = None,
                   origin: Origin = COMMAND_ORIGIN) -> Document:
     """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
     text that was submitted stays in its version): its text and, when given, its type,
@@ -660,6 +661,9 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
         if document_type is not None:
             document.document_type = document_type
             fields.append("document_type")
+        if via is not None:
+            document.via = via.strip()[:200]
+            fields.append("via")
         if disclosure is not None:
             document.disclosure = disclosure
             document.disclosure_ground = (disclosure_ground if disclosure != Disclosure.PUBLIC

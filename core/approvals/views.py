@@ -224,7 +224,7 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
             document_type=data["document_type"], disclosure=data["disclosure"],
             disclosure_ground=data["disclosure_ground"],
             recipient_units=data["recipient_units"],
-            external_recipients=data["external_recipients"],
+            external_recipients=data["external_recipients"], via=data["via"],
             attachments=data["attachments"], origin=origin)
         if not submit:
             return document
@@ -253,7 +253,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
-        "sending_authority": org_selectors.sending_authority(request.tenant),
+        **org_selectors.letterhead(request.tenant, found.handling_unit),
         "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
@@ -406,7 +406,7 @@ def redraft(request, pk: int):
                     document_type=data["document_type"], disclosure=data["disclosure"],
                     disclosure_ground=data["disclosure_ground"],
                     recipient_units=data["recipient_units"],
-                    external_recipients=data["external_recipients"],
+                    external_recipients=data["external_recipients"], via=data["via"],
                     attachments=data["attachments"], origin=origin)
                 if not saving:
                     services.document_submit(document=found, line=form.line(), actor=person,
@@ -433,6 +433,7 @@ def _previous_draft(document, saved_line: dict | None = None) -> dict:
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,
+        "via": document.via,
         "reviewers": [s.person_id for s in steps if s.role == "reviewer"],
         "cooperators": [s.person_id for s in steps if s.role == "cooperator"],
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),

@@ -109,6 +109,25 @@ def sending_authority(agency) -> str:
     return configured or sending_authority_propose(name=agency.name_ko, kind=agency.kind)
 
 
+CONTACT_FIELDS = ("postal_code", "address", "homepage", "phone", "fax")
+
+
+def unit_contact(unit, settings_row: OrgSettings | None = None) -> dict[str, str]:
+    """The handling unit's 우편번호, 주소, 홈페이지, 전화 and 전송 for the 기안문 foot, each
+    taken from the agency's settings where the unit has none."""
+    agency = settings_row or org_settings()
+    return {field: getattr(unit, field, "") or getattr(agency, field) for field in CONTACT_FIELDS}
+
+
+def letterhead(agency, unit) -> dict:
+    """What the 기안문 prints of the agency and the handling unit (one read of the
+    settings): 발신명의 and the unit's contact details."""
+    row = org_settings()
+    return {"sending_authority": row.sending_authority or sending_authority_propose(
+                name=agency.name_ko, kind=agency.kind),
+            "contact": unit_contact(unit, row)}
+
+
 def org_settings() -> OrgSettings:
     settings_row, _ = OrgSettings.objects.get_or_create(singleton=True)
     return settings_row

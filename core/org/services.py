@@ -51,7 +51,8 @@ EMAIL_CHANGE_SALT = "harmony.org.email_change"
 EMAIL_CHANGE_MAX_AGE = timedelta(days=3)
 
 PERSON_FIELDS = ("name", "email", "unit", "grade", "position", "phone", "status")
-UNIT_FIELDS = ("name", "kind", "parent", "head", "sort_order")
+UNIT_FIELDS = ("name", "kind", "parent", "head", "sort_order", "postal_code", "address",
+               "homepage", "phone", "fax")
 
 
 def standard_model_apply(*, model: dict, effective_from: date, agency_name: str = "",
@@ -312,7 +313,8 @@ def _check_no_cycle(unit: Unit, parent: Unit | None) -> None:
 
 def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
                         privileged_mfa_opt_out_reason: str = "",
-                        sending_authority: str | None = None, actor,
+                        sending_authority: str | None = None,
+                        contact: dict[str, str] | None = None, actor,
                         origin: Origin = COMMAND_ORIGIN) -> OrgSettings:
     """Change the agency's sign-in rules and its 발신명의. MFA for admins and HR officers goes
     off only with a recorded reason; turning it back on clears the reason."""
@@ -332,6 +334,8 @@ def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
                   "privileged_mfa_opt_out_reason": reason, "api_token_days": api_token_days}
         if sending_authority is not None:
             values["sending_authority"] = sending_authority.strip()[:100]
+        for field, value in (contact or {}).items():
+            values[field] = (value or "").strip()[:OrgSettings._meta.get_field(field).max_length]
         changes = field_changes(row, values)
         if not changes:
             return row

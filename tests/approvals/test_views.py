@@ -268,9 +268,9 @@ def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(div
     # Shell: search path, session, account, person and roles, signers, the queue badge (the
     # HR officer's MFA was checked once and the session remembers it); the page itself: the
     # box tabs' counts, the queue's count and rows, or the card's document, steps, history,
-    # recipients, circulations, attachments and versions. The queue page's count is the
-    # badge's too.
-    assert [len(q) for q in many] == [9, 14], many
+    # recipients, circulations, attachments and versions, and the agency's settings (발신명의
+    # and contact details of the foot). The queue page's count is the badge's too.
+    assert [len(q) for q in many] == [9, 15], many
 
 
 def test_the_queue_page_counts_the_queue_once_and_the_badge_shows_it(division_head):
