@@ -52,6 +52,7 @@ class SignBox:
     absent_name: str = ""
     signed_on: datetime | None = None
     status: str = ""
+    acknowledged_on: datetime | None = None  # 후결: the absent signer saw it afterwards
 
 
 def _box(step: ApprovalStep) -> SignBox:
@@ -66,17 +67,26 @@ def _box(step: ApprovalStep) -> SignBox:
         name=step.acted_by.name if signed and step.acted_by_id else step.person.name,
         mark=step.get_sign_mark_display() if signed and step.sign_mark else "",
         absent_name=step.person.name if signed and step.acted_by_id else "",
-        signed_on=step.acted_at if signed else None, status=status)
+        signed_on=step.acted_at if signed else None, status=status,
+        acknowledged_on=step.acknowledged_at)
+
+
+def boxes_in_order(document: Document) -> list[SignBox]:
+    """Every box as the line runs: 기안자, then each step (the page's signature table)."""
+    drafter = document.drafter
+    return [SignBox(role=_("기안자"), position=str(drafter.position or ""), name=drafter.name,
+                    signed_on=document.submitted_at),
+            *(_box(step) for step in document.steps.all())]
 
 
 def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:
-    """Return the line (기안자, 검토자…, 결재권자) and the co-operators (협조자), in order."""
-    drafter = document.drafter
-    line = [SignBox(role=_("기안자"), position=str(drafter.position or ""), name=drafter.name,
-                    signed_on=document.submitted_at)]
-    cooperators = []
-    for step in document.steps.all():
-        (cooperators if step.role == StepRole.COOPERATOR else line).append(_box(step))
+    """Return the line (기안자, 검토자…, 결재권자) and the co-operators (협조자), in order:
+    the same boxes the page shows, split as the 기안문 form prints them."""
+    boxes, steps = boxes_in_order(document), list(document.steps.all())
+    cooperators = [box for box, step in zip(boxes[1:], steps, strict=True)
+                   if step.role == StepRole.COOPERATOR]
+    line = [boxes[0], *(box for box, step in zip(boxes[1:], steps, strict=True)
+                        if step.role != StepRole.COOPERATOR)]
     return line, cooperators
 
 

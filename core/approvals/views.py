@@ -33,6 +33,7 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
+from core.approvals.pdf import boxes_in_order
 from core.audit.services import Origin
 from core.org import selectors as org_selectors
 from core.policies.selectors import document_types
@@ -254,6 +255,7 @@ def document(request, pk: int):
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
         **org_selectors.letterhead(request.tenant, found.handling_unit),
+        "boxes": boxes_in_order(found),
         "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
