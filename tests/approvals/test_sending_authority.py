@@ -73,3 +73,24 @@ def test_staff_cannot_change_the_title(alpha_people):
     assert response.status_code in (302, 403, 404)
     with schema_context("alpha"):
         assert org_settings().sending_authority == "알파부장관"
+
+
+def test_the_data_migration_fills_existing_agencies(alpha):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("core.org.migrations.0006_sending_authority")
+    with schema_context("alpha"):
+        from core.org.models import OrgSettings
+
+        OrgSettings.objects.update(sending_authority="")
+
+        class Editor:
+            pass
+
+        editor = Editor()
+        editor.connection = connection
+        migration.sending_authority_fill(apps, editor)
+        assert org_settings().sending_authority == "알파부장관"
