@@ -90,7 +90,8 @@ def _agency_seed(agency: Agency, onboarding: Onboarding, *, actor, origin: Origi
     from core.org.services import person_create, standard_model_apply
 
     standard_model_apply(model=load_standard_model(onboarding.standard_model_version),
-                         effective_from=timezone.localdate())
+                         effective_from=timezone.localdate(), agency_name=agency.name_ko,
+                         agency_kind=agency.kind)
     # The platform grants the first admin (actor None: central staff hold no person in the
     # agency to grant with); the agency.onboarded event below names who onboarded it.
     admin = person_create(

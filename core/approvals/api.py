@@ -46,7 +46,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = ["id", "title", "document_type", "status", "number", "version", "drafter",
-                  "drafter_name", "handling_unit", "disclosure", "disclosure_ground",
+                  "drafter_name", "handling_unit", "via", "disclosure", "disclosure_ground",
                   "submitted_at", "approved_at"]
 
 
@@ -75,6 +75,8 @@ class DraftSerializer(serializers.Serializer):
     disclosure = serializers.ChoiceField(choices=Disclosure.choices, default=Disclosure.PUBLIC)
     disclosure_ground = serializers.IntegerField(min_value=1, max_value=8, required=False,
                                                  allow_null=True)
+    via = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                help_text="경유: the office the document passes through")
     line = LineEntrySerializer(many=True, required=False)
     submit = serializers.BooleanField(default=True,
                                       help_text="false: keep it as a draft (임시 저장)")

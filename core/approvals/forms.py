@@ -126,6 +126,8 @@ class DraftForm(forms.Form):
     external_recipients = forms.CharField(
         label=_("외부 수신처 (한 줄에 하나)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}))
+    via = forms.CharField(label=_("경유"), required=False, max_length=200,
+                          help_text=_("거쳐 가는 기관이 있을 때만 적습니다."))
 
     def __init__(self, *args, drafter: Person, document_types: list[tuple[str, str]],
                  templates: list[dict], saving: bool = False, **kwargs):

@@ -40,6 +40,8 @@ class Document(models.Model):
                                 verbose_name=_("기안자"))
     handling_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="documents",
                                       verbose_name=_("처리과"))
+    # 경유: the office a document passes through on its way to the recipient (기안문 head).
+    via = models.CharField(_("경유"), max_length=200, blank=True, default="", db_default="")
     disclosure = models.CharField(_("공개 구분"), max_length=10, choices=Disclosure.choices,
                                   default=Disclosure.PUBLIC)
     disclosure_ground = models.PositiveSmallIntegerField(_("비공개 근거 (제9조제1항)"), null=True,

@@ -18,6 +18,7 @@ from weasyprint.urls import URLFetcher
 from core.approvals import selectors, services
 from core.approvals.models import ApprovalStep, Document, StepRole, StepStatus
 from core.audit.services import Origin
+from core.org import selectors as org_selectors
 from core.portal.access import current_person, current_signers, person_passes
 
 staff_only = person_passes(lambda person: person is not None and person.is_active)
@@ -51,6 +52,7 @@ class SignBox:
     absent_name: str = ""
     signed_on: datetime | None = None
     status: str = ""
+    acknowledged_on: datetime | None = None  # 후결: the absent signer saw it afterwards
 
 
 def _box(step: ApprovalStep) -> SignBox:
@@ -65,25 +67,38 @@ def _box(step: ApprovalStep) -> SignBox:
         name=step.acted_by.name if signed and step.acted_by_id else step.person.name,
         mark=step.get_sign_mark_display() if signed and step.sign_mark else "",
         absent_name=step.person.name if signed and step.acted_by_id else "",
-        signed_on=step.acted_at if signed else None, status=status)
+        signed_on=step.acted_at if signed else None, status=status,
+        acknowledged_on=step.acknowledged_at)
+
+
+def boxes_in_order(document: Document) -> list[SignBox]:
+    """Every box as the line runs: 기안자, then each step (the page's signature table)."""
+    drafter = document.drafter
+    return [SignBox(role=_("기안자"), position=str(drafter.position or ""), name=drafter.name,
+                    signed_on=document.submitted_at),
+            *(_box(step) for step in document.steps.all())]
 
 
 def signature_boxes(document: Document) -> tuple[list[SignBox], list[SignBox]]:
-    """Return the line (기안자, 검토자…, 결재권자) and the co-operators (협조자), in order."""
-    drafter = document.drafter
-    line = [SignBox(role=_("기안자"), position=str(drafter.position or ""), name=drafter.name,
-                    signed_on=document.submitted_at)]
-    cooperators = []
-    for step in document.steps.all():
-        (cooperators if step.role == StepRole.COOPERATOR else line).append(_box(step))
+    """Return the line (기안자, 검토자…, 결재권자) and the co-operators (협조자), in order:
+    the same boxes the page shows, split as the 기안문 form prints them."""
+    boxes, steps = boxes_in_order(document), list(document.steps.all())
+    cooperators = [box for box, step in zip(boxes[1:], steps, strict=True)
+                   if step.role == StepRole.COOPERATOR]
+    line = [boxes[0], *(box for box, step in zip(boxes[1:], steps, strict=True)
+                        if step.role != StepRole.COOPERATOR)]
     return line, cooperators
 
 
-def document_pdf_bytes(*, document: Document, agency_name: str) -> bytes:
-    """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF."""
+def document_pdf_bytes(*, document: Document, agency_name: str,
+                       sending_authority: str = "", contact: dict | None = None) -> bytes:
+    """Render ``document`` (fetched with ``selectors.document_for``) as a 기안문 PDF, sent
+    under ``sending_authority`` (발신명의)."""
     line, cooperators = signature_boxes(document)
     html = render_to_string("approvals/document_pdf.html", {
         "document": document, "agency_name": agency_name, "line": line,
+        "sending_authority": sending_authority or f"{agency_name}장",
+        "contact": contact or {},
         "cooperators": cooperators, "received": [r for r in document.recipients.all()
                                                  if r.receipt_serial],
         "fonts_url": fonts_dir().resolve().as_uri() + "/"})
@@ -107,7 +122,8 @@ def document_pdf(request, pk: int):
     origin = Origin.from_request(request)
     services.document_read_record(document=found, reader=person,
                                   signers=current_signers(request), origin=origin)
-    pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko)
+    pdf = document_pdf_bytes(document=found, agency_name=request.tenant.name_ko,
+                             **org_selectors.letterhead(request.tenant, found.handling_unit))
     services.document_download_record(document=found, actor=person,
                                       file=pdf_filename(found), origin=origin)
     return HttpResponse(pdf, content_type="application/pdf", headers={

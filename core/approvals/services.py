@@ -44,7 +44,7 @@ from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org import services as org_services
 from core.org.models import Absence, Person
-from core.policies.selectors import delegation_rules
+from core.policies.selectors import rule_version
 
 MAX_BODY_CHARS = 200_000
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -187,7 +187,7 @@ def _waited(step: ApprovalStep) -> int:
 
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
                    disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
-                   recipient_units=(), external_recipients=(), attachments=(),
+                   recipient_units=(), external_recipients=(), attachments=(), via: str = "",
                    origin: Origin = COMMAND_ORIGIN) -> Document:
     """Write a new draft (기안) in the drafter's unit, addressed to internal units and/or
     external addressees (no recipient: 내부결재)."""
@@ -195,12 +195,14 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         raise ValidationError({"title": _("제목을 입력하세요.")})
     if drafter.unit_id is None:
         raise ValidationError(_("소속 부서가 없는 직원은 기안할 수 없습니다."))
+    _known_type(document_type)
     _check_disclosure(disclosure, disclosure_ground)
     _check_attachments(attachments)
     with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.create(
             title=title.strip(), body=_clean_body(body), document_type=document_type,
             drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
+            via=via.strip()[:200],
             disclosure_ground=disclosure_ground if disclosure != Disclosure.PUBLIC else None,
         )
         DocumentRecipient.objects.bulk_create(
@@ -214,11 +216,26 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
     return document
 
 
+# 검토 before 협조 before 결재 (rules §1: drafter → reviewers → co-operators → approver).
+ROLE_ORDER = {StepRole.REVIEWER: 0, StepRole.COOPERATOR: 1, StepRole.APPROVER: 2}
+# The head of the agency and their deputy (standard model 장관·차관, ranks 1–2) stand above
+# every unit's chain: they may sign any type the rules give to a lower position.
+AGENCY_WIDE_RANK = 2
+
+
 def _validate_line(line: list[LineEntry], drafter: Person) -> None:
     if not line or line[-1].role != StepRole.APPROVER:
         raise ValidationError(_("결재선의 마지막에는 결재권자가 있어야 합니다."))
     if sum(entry.role == StepRole.APPROVER for entry in line) != 1:
         raise ValidationError(_("결재권자는 한 명이어야 합니다."))
+    ranks = [ROLE_ORDER[entry.role] for entry in line]
+    if ranks != sorted(ranks):
+        raise ValidationError(_("결재선은 검토, 협조, 결재 순서여야 합니다."))
+    same_unit = [entry.person.name for entry in line if entry.role == StepRole.COOPERATOR
+                 and entry.person.unit_id == drafter.unit_id]
+    if same_unit:
+        raise ValidationError(_("협조자는 기안자와 다른 부서의 직원이어야 합니다: %(names)s")
+                              % {"names": ", ".join(same_unit)})
     people = [entry.person.pk for entry in line]
     if len(set(people)) != len(people):
         raise ValidationError(_("같은 사람이 결재선에 두 번 들어 있습니다."))
@@ -253,6 +270,8 @@ def document_submit(*, document: Document, line: list[LineEntry], actor: Person,
             raise ValidationError(_("기안자만 상신할 수 있습니다."))
         if document.status not in EDITABLE:
             raise AlreadyHandled
+        check_authority(document_type=document.document_type, approver=line[-1].person,
+                        handling_unit=document.handling_unit)
         if document.status != DocumentStatus.DRAFT:
             document.version += 1
         document.steps.all().delete()
@@ -311,6 +330,10 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
         step.status, step.opinion, step.acted_at = StepStatus.APPROVED, opinion, timezone.now()
         # The document type's rule decides 전결 and the register (read once, at the approver).
         rule = _type_rule(document) if step.role == StepRole.APPROVER else {}
+        if step.role == StepRole.APPROVER:
+            # The rules or the person's position may have changed since 상신.
+            check_authority(document_type=document.document_type, approver=step.person,
+                            handling_unit=document.handling_unit)
         if step.acted_by_id:
             step.sign_mark = SignMark.PROXY
         elif step.role == StepRole.APPROVER and _signs_by_delegation(rule, actor):
@@ -329,10 +352,55 @@ def step_approve(*, document: Document, actor: Person, opinion: str = "",
     return document
 
 
+def type_rule(document_type: str) -> dict | None:
+    """The delegation rule (위임전결규정) in force today for a document type, None if the
+    rules do not know the type (the standard model's rules where the agency has none)."""
+    rules = rule_version(kind="delegation", on=timezone.localdate()).rule.rules
+    return next((rule.model_dump(exclude_none=True) for rule in rules
+                 if rule.document_type == document_type), None)
+
+
+def _known_type(document_type: str) -> dict:
+    rule = type_rule(document_type)
+    if rule is None:
+        raise ValidationError({"document_type": _(
+            "위임전결규정에 없는 문서 유형입니다: %(type)s") % {"type": document_type}})
+    return rule
+
+
 def _type_rule(document: Document) -> dict:
-    """The delegation rule (위임전결규정) in force for the document's type, {} if none."""
-    return next((rule for rule in delegation_rules(on=timezone.localdate())
-                 if rule["document_type"] == document.document_type), {})
+    return type_rule(document.document_type) or {}
+
+
+def _unit_chain(unit) -> list[int]:
+    """The unit and the units above it (the chain its documents go up)."""
+    chain = []
+    while unit is not None and unit.pk not in chain:
+        chain.append(unit.pk)
+        unit = unit.parent
+    return chain
+
+
+def check_authority(*, document_type: str, approver: Person, handling_unit) -> None:
+    """규정 §1 (위임전결규정): the last signer holds the position the rules give the type, or
+    a higher one in the same chain of units (the agency's head and deputy: any chain).
+    Someone lower cannot sign it; a 대결 is the absent approver's acting official signing
+    in their box, so the line still names the approver."""
+    from core.org.models import Position
+
+    rule = _known_type(document_type)
+    required = Position.objects.filter(code=rule["final_position"]).first()
+    position = approver.position
+    if required is None or position is None or position.rank > required.rank or (
+            position.rank > AGENCY_WIDE_RANK
+            and approver.unit_id not in _unit_chain(handling_unit)):
+        raise ValidationError(_(
+            "'%(type)s' 문서의 결재권자는 %(position)s 이상이어야 합니다 (위임전결규정). "
+            "%(name)s 님은 결재할 수 없습니다. 결재권자가 부재 중이면 결재권자를 그대로 두고 "
+            "대결자가 대결합니다.") % {
+            "type": rule.get("name") or document_type,
+            "position": required.name if required else rule["final_position"],
+            "name": approver.name})
 
 
 def _signs_by_delegation(rule: dict, approver: Person) -> bool:
@@ -568,7 +636,7 @@ def circulation_mark_read(*, document: Document, person: Person) -> None:
 def document_edit(*, document: Document, actor: Person, title: str, body: str,
                   document_type: str | None = None, disclosure: str | None = None,
                   disclosure_ground: int | None = None, recipient_units=None,
-                  external_recipients=None, attachments=(),
+                  external_recipients=None, attachments=(), via: str | None = None,
                   origin: Origin = COMMAND_ORIGIN) -> Document:
     """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
     text that was submitted stays in its version): its text and, when given, its type,
@@ -577,6 +645,8 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     body = _clean_body(body)
+    if document_type is not None:
+        _known_type(document_type)
     if disclosure is not None:
         _check_disclosure(disclosure, disclosure_ground)
     with _files_removed_on_failure() as written, transaction.atomic():
@@ -591,6 +661,9 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
         if document_type is not None:
             document.document_type = document_type
             fields.append("document_type")
+        if via is not None:
+            document.via = via.strip()[:200]
+            fields.append("via")
         if disclosure is not None:
             document.disclosure = disclosure
             document.disclosure_ground = (disclosure_ground if disclosure != Disclosure.PUBLIC

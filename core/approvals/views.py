@@ -36,7 +36,9 @@ from core.approvals.models import (
     StepRole,
     StepStatus,
 )
+from core.approvals.pdf import boxes_in_order
 from core.audit.services import Origin
+from core.org import selectors as org_selectors
 from core.policies.selectors import document_types
 from core.portal.access import (
     current_person,
@@ -242,7 +244,7 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
             document_type=data["document_type"], disclosure=data["disclosure"],
             disclosure_ground=data["disclosure_ground"],
             recipient_units=data["recipient_units"],
-            external_recipients=data["external_recipients"],
+            external_recipients=data["external_recipients"], via=data["via"],
             attachments=data["attachments"], origin=origin)
         if not submit:
             return document
@@ -274,6 +276,8 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
+        **org_selectors.letterhead(request.tenant, found.handling_unit),
+        "boxes": boxes_in_order(found),
         "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
         "skip_form": SkipForm() if skippable else None,
@@ -426,7 +430,7 @@ def redraft(request, pk: int):
                     document_type=data["document_type"], disclosure=data["disclosure"],
                     disclosure_ground=data["disclosure_ground"],
                     recipient_units=data["recipient_units"],
-                    external_recipients=data["external_recipients"],
+                    external_recipients=data["external_recipients"], via=data["via"],
                     attachments=data["attachments"], origin=origin)
                 if not saving:
                     services.document_submit(document=found, line=form.line(), actor=person,
@@ -453,6 +457,7 @@ def _previous_draft(document, saved_line: dict | None = None) -> dict:
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,
+        "via": document.via,
         "reviewers": [s.person_id for s in steps if s.role == "reviewer"],
         "cooperators": [s.person_id for s in steps if s.role == "cooperator"],
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),

@@ -48,12 +48,19 @@ UNIT_COLUMNS = (
     Column("kind", "유형", required=True),
     Column("parent_code", "상위부서코드"),
     Column("sort_order", "정렬순서"),
+    # The 기안문 foot's contact details; a blank cell keeps what the unit has.
+    Column("postal_code", "우편번호"),
+    Column("address", "주소"),
+    Column("homepage", "홈페이지"),
+    Column("phone", "전화", ("전화번호",)),
+    Column("fax", "전송", ("팩스",)),
 )
 PEOPLE = {column.field: column for column in PEOPLE_COLUMNS}
 UNITS = {column.field: column for column in UNIT_COLUMNS}
 # Columns stored as text as they are: their limits come from the model, not a copy here.
 PEOPLE_TEXT_FIELDS = ("employee_number", "name", "email", "phone")
-UNIT_TEXT_FIELDS = ("code", "name")
+UNIT_CONTACT_FIELDS = ("postal_code", "address", "homepage", "phone", "fax")
+UNIT_TEXT_FIELDS = ("code", "name", *UNIT_CONTACT_FIELDS)
 STATUS_WORDS = {"재직": PersonStatus.ACTIVE, "active": PersonStatus.ACTIVE, "": PersonStatus.ACTIVE,
                 "퇴직": PersonStatus.LEFT, "전출": PersonStatus.LEFT, "left": PersonStatus.LEFT}
 
@@ -304,6 +311,7 @@ def _clean_unit(values: dict, kinds: dict, codes: set[str]) -> tuple[dict, str, 
         messages.append(_("정렬순서는 0 이상의 정수여야 합니다."))
     fields = {"code": code, "name": values.get("name", ""), "kind": kind,
               "sort_order": int(sort_order) if valid_order else 0}
+    fields |= {field: values[field] for field in UNIT_CONTACT_FIELDS if values.get(field)}
     return fields, parent_code, messages
 
 

@@ -93,6 +93,13 @@ class Unit(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("정렬 순서"), default=0)
     is_active = models.BooleanField(_("사용"), default=True)
+    # The 기안문 foot (시행규칙 서식): the handling unit's contact details, the agency's where
+    # the unit leaves one blank.
+    postal_code = models.CharField(_("우편번호"), max_length=10, blank=True)
+    address = models.CharField(_("주소"), max_length=200, blank=True)
+    homepage = models.CharField(_("홈페이지"), max_length=200, blank=True)
+    phone = models.CharField(_("전화"), max_length=30, blank=True)
+    fax = models.CharField(_("전송"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -168,6 +175,16 @@ class OrgSettings(models.Model):
         _("API 토큰 유효 기간(일)"), default=90,
         validators=[MinValueValidator(API_TOKEN_DAYS_MIN), MaxValueValidator(API_TOKEN_DAYS_MAX)],
     )
+    # 발신명의: the head's title documents are sent under (과학기술부장관, 해양경찰청장,
+    # 수원시장), proposed from the agency's name and kind at onboarding, editable by admins.
+    sending_authority = models.CharField(_("발신명의"), max_length=100, blank=True)
+    # The 기안문 foot (시행규칙 서식): the agency's contact details, used where a unit
+    # has none of its own.
+    postal_code = models.CharField(_("우편번호"), max_length=10, blank=True)
+    address = models.CharField(_("주소"), max_length=200, blank=True)
+    homepage = models.CharField(_("홈페이지"), max_length=200, blank=True)
+    phone = models.CharField(_("전화"), max_length=30, blank=True)
+    fax = models.CharField(_("전송"), max_length=30, blank=True)
 
     class Meta:
         constraints = [

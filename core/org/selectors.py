@@ -84,6 +84,51 @@ def may_change_account(actor: Person | None, person: Person) -> bool:
     return can_manage_org(actor)
 
 
+# 발신명의 by the agency's name (시행규칙 서식: the head's title): the longest ending wins.
+HEAD_TITLES = (
+    ("특별자치도", "지사"), ("교육청", "교육감"), ("위원회", "위원장"), ("도", "지사"),
+    ("부", "장관"), ("군", "수"), ("구", "청장"), ("시", "장"), ("처", "장"), ("청", "장"),
+)
+
+
+def sending_authority_propose(*, name: str, kind: str = "") -> str:
+    """The standard model's 발신명의 for an agency: 과학기술부 → 과학기술부장관, 해양경찰청 →
+    해양경찰청장, 수원시 → 수원시장, 양평군 → 양평군수, 경기도 → 경기도지사,
+    공정거래위원회 → 공정거래위원장; otherwise the name and 장."""
+    name = name.strip()
+    for ending, title in HEAD_TITLES:
+        if name.endswith(ending):
+            if ending in ("위원회", "교육청"):
+                return name[: -len(ending)] + title
+            return name + title
+    return f"{name}장"
+
+
+def sending_authority(agency) -> str:
+    """The agency's 발신명의 as configured, or as proposed where none is yet."""
+    configured = org_settings().sending_authority
+    return configured or sending_authority_propose(name=agency.name_ko, kind=agency.kind)
+
+
+CONTACT_FIELDS = ("postal_code", "address", "homepage", "phone", "fax")
+
+
+def unit_contact(unit, settings_row: OrgSettings | None = None) -> dict[str, str]:
+    """The handling unit's 우편번호, 주소, 홈페이지, 전화 and 전송 for the 기안문 foot, each
+    taken from the agency's settings where the unit has none."""
+    agency = settings_row or org_settings()
+    return {field: getattr(unit, field, "") or getattr(agency, field) for field in CONTACT_FIELDS}
+
+
+def letterhead(agency, unit) -> dict:
+    """What the 기안문 prints of the agency and the handling unit (one read of the
+    settings): 발신명의 and the unit's contact details."""
+    row = org_settings()
+    return {"sending_authority": row.sending_authority or sending_authority_propose(
+                name=agency.name_ko, kind=agency.kind),
+            "contact": unit_contact(unit, row)}
+
+
 def org_settings() -> OrgSettings:
     settings_row, _ = OrgSettings.objects.get_or_create(singleton=True)
     return settings_row

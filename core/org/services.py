@@ -51,11 +51,16 @@ EMAIL_CHANGE_SALT = "harmony.org.email_change"
 EMAIL_CHANGE_MAX_AGE = timedelta(days=3)
 
 PERSON_FIELDS = ("name", "email", "unit", "grade", "position", "phone", "status")
-UNIT_FIELDS = ("name", "kind", "parent", "head", "sort_order")
+UNIT_FIELDS = ("name", "kind", "parent", "head", "sort_order", "postal_code", "address",
+               "homepage", "phone", "fax")
 
 
-def standard_model_apply(*, model: dict, effective_from: date) -> None:
-    """Seed an empty agency schema with the standard model's reference data and rules."""
+def standard_model_apply(*, model: dict, effective_from: date, agency_name: str = "",
+                         agency_kind: str = "") -> None:
+    """Seed an empty agency schema with the standard model's reference data and rules, and
+    the 발신명의 the standard model proposes for the agency."""
+    from core.org.selectors import sending_authority_propose
+
     version = model["version"]
     UnitKind.objects.bulk_create(UnitKind(**row) for row in model["unit_kinds"])
     Grade.objects.bulk_create(Grade(**row) for row in model["grades"])
@@ -66,7 +71,10 @@ def standard_model_apply(*, model: dict, effective_from: date) -> None:
                effective_from=effective_from, standard_model_version=version)
         for row in model["policies"]
     )
-    OrgSettings.objects.create(**model.get("sign_in", {}))
+    OrgSettings.objects.create(
+        **model.get("sign_in", {}),
+        sending_authority=sending_authority_propose(name=agency_name, kind=agency_kind)
+        if agency_name else "")
 
 
 def _account_sync(person: Person) -> None:
@@ -304,10 +312,14 @@ def _check_no_cycle(unit: Unit, parent: Unit | None) -> None:
 
 
 def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
-                        privileged_mfa_opt_out_reason: str = "", actor,
+                        privileged_mfa_opt_out_reason: str = "",
+                        sending_authority: str | None = None,
+                        contact: dict[str, str] | None = None, actor,
                         origin: Origin = COMMAND_ORIGIN) -> OrgSettings:
-    """Change the agency's sign-in rules. MFA for admins and HR officers goes off only with a
-    recorded reason; turning it back on clears the reason."""
+    """Change the agency's sign-in rules and its 발신명의. MFA for admins and HR officers goes
+    off only with a recorded reason; turning it back on clears the reason."""
+    if sending_authority is not None and not sending_authority.strip():
+        raise ValidationError({"sending_authority": _("발신명의를 입력하세요.")})
     reason = privileged_mfa_opt_out_reason.strip() if not privileged_mfa_required else ""
     if not privileged_mfa_required and not reason:
         raise ValidationError({"privileged_mfa_opt_out_reason": _(
@@ -318,16 +330,19 @@ def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
             % {"min": API_TOKEN_DAYS_MIN, "max": API_TOKEN_DAYS_MAX}})
     with transaction.atomic():
         row, _created = OrgSettings.objects.select_for_update().get_or_create(singleton=True)
-        changes = field_changes(row, {"privileged_mfa_required": privileged_mfa_required,
-                                      "privileged_mfa_opt_out_reason": reason,
-                                      "api_token_days": api_token_days})
+        values = {"privileged_mfa_required": privileged_mfa_required,
+                  "privileged_mfa_opt_out_reason": reason, "api_token_days": api_token_days}
+        if sending_authority is not None:
+            values["sending_authority"] = sending_authority.strip()[:100]
+        for field, value in (contact or {}).items():
+            values[field] = (value or "").strip()[:OrgSettings._meta.get_field(field).max_length]
+        changes = field_changes(row, values)
         if not changes:
             return row
         event_record(EventType.ORG_SETTINGS_CHANGED, actor=actor, subject=row,
                      subject_label=_("기관 설정"), changes=changes, origin=origin)
-        row.privileged_mfa_required = privileged_mfa_required
-        row.privileged_mfa_opt_out_reason = reason
-        row.api_token_days = api_token_days
+        for field, value in values.items():
+            setattr(row, field, value)
         row.save(update_fields=list(changes))
         transaction.on_commit(lambda: cache.delete(API_TOKEN_DAYS_CACHE_KEY))
     return row

@@ -323,6 +323,8 @@ def org_settings(request):
         "privileged_mfa_required": current.privileged_mfa_required,
         "privileged_mfa_opt_out_reason": current.privileged_mfa_opt_out_reason,
         "api_token_days": current.api_token_days,
+        "sending_authority": selectors.sending_authority(request.tenant),
+        **{field: getattr(current, field) for field in selectors.CONTACT_FIELDS},
     })
     if request.method == "POST" and form.is_valid():
         services.org_settings_update(actor=request.user, origin=Origin.from_request(request),

@@ -88,7 +88,7 @@ def test_a_draft_without_an_approver_is_refused_and_nothing_is_written(division_
 def test_a_line_problem_rolls_back_the_draft_too(division_head):
     people = division_head
     response = _draft(agency_client("alpha", people.staff.user), people,
-                      cooperators=[people.head.pk])
+                      reviewers=[people.head.pk])
     assert response.status_code == 400
     assert "두 번" in response.content.decode()
     with schema_context("alpha"):
@@ -272,8 +272,9 @@ def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(div
     # officer's MFA was checked once and the session remembers it), the box tabs' counts, the
     # queue's count (the badge's too) and rows. Card: search path, data version (the shell
     # is kept from the queue page read just before), the badge's count, the document, its
-    # steps, history, recipients, circulations, attachments and versions.
-    assert [len(q) for q in many] == [10, 10], many
+    # steps, history, recipients, circulations, attachments and versions, and the agency's settings (발신명의 and
+    # the foot's contact details).
+    assert [len(q) for q in many] == [10, 11], many
     # Read again with nothing changed in the agency: only the search path and the version;
     # the shell, the counts and the rendered list are kept (core/portal/access.py
     # person_cached, {% keep %}). (The first page's rows were last rendered before the
