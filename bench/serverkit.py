@@ -184,7 +184,10 @@ def _people(subdomain: str, short: str, size: int) -> list:
                                  kind=kinds["division"], sort_order=i)
              for i, name in enumerate(DIVISIONS, start=1)]
     rng = random.Random(subdomain)
-    people = []
+    # The 실장 first: the chain above every division (the rule's authority for heads' drafts).
+    people = [Person(name=f"{short}실장", unit=bureau, employee_number=f"{subdomain.upper()}-HEAD",
+                     email=f"head@{subdomain}.bench.go.kr", grade=grades["G2"],
+                     position=positions["office_head"])]
     for number in range(size):
         unit = units[number % len(units)]
         head = number < len(units)
@@ -200,8 +203,8 @@ def _people(subdomain: str, short: str, size: int) -> list:
     through = Person.roles.through
     through.objects.bulk_create([through(person_id=p.pk, role_id=staff_role.pk) for p in people]
                                 + [through(person_id=p.pk, role_id=head_role.pk)
-                                   for p in people[:len(units)]])
-    for unit, head in zip(units, people[:len(units)], strict=True):
+                                   for p in people[:len(units) + 1]])
+    for unit, head in zip([bureau, *units], people[:len(units) + 1], strict=True):
         unit.head = head
         unit.save(update_fields=["head"])
     return people
@@ -223,9 +226,9 @@ def _accounts(people: list, count: int) -> list[Account]:
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     user_model = get_user_model()
-    signed = people[:count]
+    signed = people[1:count + 1]  # the 실장 (first) signs nothing here
     accounts = []
-    for i, person in enumerate(signed):
+    for person in signed:
         # No usable password: the session is made here, not by signing in (hashing 200
         # passwords would cost minutes of CPU the benchmark is not about).
         person.user = user_model.objects.create(email=person.email, password="!")
@@ -237,8 +240,16 @@ def _accounts(people: list, count: int) -> list[Account]:
         session.create()
         accounts.append(Account(email=person.email, person=person.pk,
                                 session=session.session_key,
-                                colleague=signed[(i + 1) % len(signed)].pk))
+                                colleague=_decider(person, people).pk))
     return accounts
+
+
+def _decider(person, people: list):
+    """Whom ``person`` names as approver: the head of their unit, who holds the authority
+    for a 일반 문서 (the standard model's delegation rule); a head, the 실장 above them."""
+    head = people[0]  # the 실장 leads the list (``_people``)
+    return next((p for p in people[1:] if p.unit_id == person.unit_id and p is not person
+                 and p.position.code == "division_head"), head)
 
 
 def _queues(accounts: list[Account], people: list, per_account: int) -> None:
@@ -249,19 +260,24 @@ def _queues(accounts: list[Account], people: list, per_account: int) -> None:
 
     by_pk = {p.pk: p for p in Person.objects.filter(pk__in=[p.pk for p in people])
              .select_related("unit", "grade", "position")}
-    drafters = [p for p in people[len(accounts):]] or people
+    signed = {a.person for a in accounts}
     for i, account in enumerate(accounts):
-        approver = by_pk[account.person]
+        person = by_pk[account.person]
+        # Drafted in the account's own unit by someone without an account; the account's
+        # turn is the decision for a head, a review before the head's decision for others.
+        drafters = [p for p in people if p.unit_id == person.unit_id and p.pk not in signed
+                    and p.position.code == "officer"] or [people[-1]]
+        decider = by_pk[account.colleague]
+        line = ([services.LineEntry(person=person, role=StepRole.APPROVER)]
+                if person.position.code in ("division_head", "office_head") else
+                [services.LineEntry(person=person, role=StepRole.REVIEWER),
+                 services.LineEntry(person=decider, role=StepRole.APPROVER)])
         for j in range(per_account):
-            drafter = by_pk[drafters[(i * per_account + j) % len(drafters)].pk]
-            if drafter.pk == approver.pk:
-                drafter = by_pk[people[-1].pk]
+            drafter = by_pk[drafters[j % len(drafters)].pk]
             document = services.document_draft(
                 drafter=drafter, title=f"벤치 보고 {i}-{j}",
                 body="<p>부하 시험을 위한 보고서입니다.</p>")
-            services.document_submit(
-                document=document, actor=drafter,
-                line=[services.LineEntry(person=approver, role=StepRole.APPROVER)])
+            services.document_submit(document=document, actor=drafter, line=line)
             account.queue.append(document.pk)
 
 
