@@ -257,11 +257,12 @@ def document(request, pk: int):
     person = current_person(request)
     signers = current_signers(request)
     # Kept per person until the agency's data next changes (see ``person_cached``): whether
-    # they may read it and everything its card shows.
-    found = person_cached(request, f"document:{pk}", lambda: selectors.document_for(
-        person=person, pk=pk, signers=signers))
-    if found is None:
+    # they may read it and everything its card shows, the letterhead included.
+    card = person_cached(request, f"document-card:{pk}", lambda: _card(
+        request.tenant, person=person, pk=pk, signers=signers))
+    if card is None:
         raise Http404
+    found, letterhead = card
     steps = found.steps.all()
     if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
         services.circulation_mark_read(document=found, person=person)
@@ -276,7 +277,7 @@ def document(request, pk: int):
                          and s.acknowledged_at is None for s in steps)
     return render(request, "approvals/document.html", {
         "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
-        **org_selectors.letterhead(request.tenant, found.handling_unit),
+        **letterhead,
         "boxes": boxes_in_order(found),
         "returned": selectors.last_return(found),
         "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
@@ -289,6 +290,14 @@ def document(request, pk: int):
         "can_circulate": found.status == DocumentStatus.APPROVED and selectors.may_circulate(
             person=person, document=found),
     })
+
+
+def _card(agency, *, person, pk: int, signers) -> tuple | None:
+    """The document as ``person`` may read it and its letterhead (발신명의, the foot)."""
+    found = selectors.document_for(person=person, pk=pk, signers=signers)
+    if found is None:
+        return None
+    return found, org_selectors.letterhead(agency, found.handling_unit)
 
 
 @staff_only
