@@ -308,18 +308,25 @@ class Circulation(models.Model):
         return f"{self.document_id} → {self.person}"
 
 
-class Attachment(models.Model):
-    """붙임: a file attached to a document, stored under the agency's own media folder."""
+class StoredFile(models.Model):
+    """What every uploaded file keeps beside its content: the name it came with, its size
+    and type, and when it arrived (documents' and cases' attachments)."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="approvals/%Y/%m/")
     name = models.CharField(_("파일명"), max_length=200)
     size = models.PositiveBigIntegerField(_("크기"))
     content_type = models.CharField(max_length=100, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attachment(StoredFile):
+    """붙임: a file attached to a document, stored under the agency's own media folder."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="approvals/%Y/%m/")

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals.models import StoredFile
 from core.org.models import Person, Unit
 
 
@@ -174,16 +175,6 @@ class CaseCounter(models.Model):
         return f"{self.year}: {self.last_serial}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(StoredFile):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="customers/%Y/%m/")
-    name = models.CharField(_("파일명"), max_length=200)
-    size = models.PositiveBigIntegerField(_("크기"))
-    content_type = models.CharField(max_length=100, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
