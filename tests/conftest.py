@@ -4,7 +4,10 @@ through the real onboarding service, and the personas of each agency."""
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import connection, connections
+from django.dispatch import receiver
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -74,6 +77,15 @@ def _clean_slate(settings):
     yield
     cache.clear()
     connection.set_schema_to_public()
+
+
+@receiver(setting_changed)
+def _agency_storage_follows_media_root(*, setting, **kwargs):
+    """django-tenants' storage keeps the first MEDIA_ROOT it saw (its reset hook passes the
+    settings module where the setting's name belongs), so a test that moves MEDIA_ROOT
+    would find its files in an earlier test's folder."""
+    if setting == "MEDIA_ROOT":
+        storages["default"].__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture(autouse=True)
