@@ -88,17 +88,6 @@ def _agency_storage_follows_media_root(*, setting, **kwargs):
         storages["default"].__dict__.pop("relative_media_root", None)
 
 
-@pytest.fixture(autouse=True)
-def _authority_for_older_tests(request, monkeypatch):
-    """The personas are 주무관 without a chain of heads; tests written before the approver's
-    authority was enforced (issue 12 §1) place any of them last. They keep doing so unless
-    marked ``authority``: tests/approvals/test_authority.py checks the rule itself."""
-    if request.node.get_closest_marker("authority") is None:
-        from core.approvals import services
-
-        monkeypatch.setattr(services, "check_authority", lambda **kwargs: None)
-
-
 def agency_client(subdomain: str, user=None) -> Client:
     """A test client that talks to one agency's host, signed in as ``user`` if given."""
     client = Client(HTTP_HOST=f"{subdomain}.localhost")
