@@ -4,7 +4,7 @@ details unmasked (the case's handlers and the customer officers, 개인정보 �
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -29,6 +29,8 @@ from core.portal.params import digits_to_int
 from core.work.models import ProgressReport, Task, TaskStatus
 
 TOKEN_MAX_CHARS = 100
+# How far back the documents offered for linking to a case go.
+LINKABLE_DAYS = 365
 
 
 def is_customer_officer(person: Person | None) -> bool:
@@ -174,12 +176,13 @@ def linkable_tasks(*, person: Person, case: Case) -> QuerySet[Task]:
 
 
 def linkable_documents(*, person: Person, case: Case) -> QuerySet[Document]:
-    """Documents the person may read, of the case's unit or their own drafting, not yet
-    linked to the case."""
+    """Documents of the last year the person may read, of the case's unit or their own
+    drafting, not yet linked to the case (the choice stays short in a large agency)."""
     units = {u for u in (case.handling_unit_id, person.unit_id) if u}
+    since = timezone.now() - timedelta(days=LINKABLE_DAYS)
     return (
         visible_documents(person=person)
-        .filter(Q(handling_unit_id__in=units) | Q(drafter=person))
+        .filter(Q(handling_unit_id__in=units) | Q(drafter=person), created_at__gte=since)
         .exclude(pk__in=case.links.filter(document__isnull=False).values("document_id"))
         .order_by("-created_at", "-id")
     )

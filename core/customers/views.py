@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit.services import Origin
@@ -135,12 +135,12 @@ def public_new(request):
 
 # Each step as the customer reads it, in plain Korean.
 STEP_TEXT = {
-    CaseStatus.RECEIVED: _lazy("신청이 접수되었습니다."),
-    CaseStatus.ASSIGNED: _lazy("담당자가 정해져 처리하고 있습니다."),
-    CaseStatus.IN_PROGRESS: _lazy("처리하고 있습니다."),
-    CaseStatus.EXTENDED: _lazy("처리기간이 연장되었습니다."),
-    CaseStatus.TRANSFERRED: _lazy("담당 부서가 바뀌었습니다."),
-    CaseStatus.CLOSED: _lazy("처리가 끝나 답변을 드렸습니다."),
+    CaseStatus.RECEIVED: gettext_lazy("신청이 접수되었습니다."),
+    CaseStatus.ASSIGNED: gettext_lazy("담당자가 정해져 처리하고 있습니다."),
+    CaseStatus.IN_PROGRESS: gettext_lazy("처리하고 있습니다."),
+    CaseStatus.EXTENDED: gettext_lazy("처리기간이 연장되었습니다."),
+    CaseStatus.TRANSFERRED: gettext_lazy("담당 부서가 바뀌었습니다."),
+    CaseStatus.CLOSED: gettext_lazy("처리가 끝나 답변을 드렸습니다."),
 }
 
 
@@ -260,13 +260,13 @@ def _action_forms(case, person, data=None) -> dict:
 
 # The button of each move on the case page.
 MOVE_LABELS = {
-    "stage": _lazy("단계 변경"),
-    "assign": _lazy("배정"),
-    "transfer": _lazy("이송"),
-    "extend": _lazy("기한 연장"),
-    "link-task": _lazy("과제 연결"),
-    "link-document": _lazy("문서 연결"),
-    "close": _lazy("답변하고 완료"),
+    "stage": gettext_lazy("단계 변경"),
+    "assign": gettext_lazy("배정"),
+    "transfer": gettext_lazy("이송"),
+    "extend": gettext_lazy("기한 연장"),
+    "link-task": gettext_lazy("과제 연결"),
+    "link-document": gettext_lazy("문서 연결"),
+    "close": gettext_lazy("답변하고 완료"),
 }
 
 
@@ -396,6 +396,7 @@ def outgoing(request):
         "customers/outgoing_list.html",
         {
             "rows": selectors.outgoing_list(person),
+            "officer": selectors.is_customer_officer(person),
             "waiting": selectors.incoming_waiting(person).count(),
         },
     )

@@ -269,3 +269,26 @@ def test_a_user_of_one_agency_cannot_read_the_other_agencys_cases(
         if replayed.get(path).status_code not in (302, 401, 403, 404):
             failures.append((path, "replayed session answered"))
     assert failures == []
+
+
+def test_the_channel_lives_only_in_the_public_schema(alpha):
+    """A shared-only app: no agency schema has its tables (they would shadow the channel on
+    the agency's search path), and no tenant app's table refers to them."""
+    from django.conf import settings
+    from django.db import connection
+
+    assert "core.exchange" in settings.SHARED_APPS
+    assert "core.exchange" not in settings.TENANT_APPS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name LIKE "
+            "'exchange_%%' GROUP BY table_schema"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["public"]
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.referential_constraints rc JOIN "
+            "information_schema.constraint_column_usage u ON u.constraint_name = "
+            "rc.unique_constraint_name WHERE u.table_name LIKE 'exchange_%%' AND "
+            "rc.constraint_schema <> 'public'"
+        )
+        assert cursor.fetchone()[0] == 0
