@@ -67,6 +67,8 @@ def _alpha_page(alpha_people, pk: int) -> str:
 def test_an_official_sends_a_request_and_follows_it_until_the_answer(
     alpha_people, beta_people, beta_officer
 ):
+    form = agency_client("alpha", alpha_people.staff.user).get("/cases/outgoing/new/")
+    assert form.status_code == 200 and "베타청" in form.content.decode()
     pk = _send(alpha_people, beta_people.agency)
     page = _alpha_page(alpha_people, pk)
     assert "지방재정 통계 협조 요청" in page and "베타청" in page and "발송" in page
@@ -85,6 +87,8 @@ def test_an_official_sends_a_request_and_follows_it_until_the_answer(
         assert case.customer.name == "최샘" and "알파부" in case.customer.affiliation
         assert case.customer.email == "" and case.customer.phone == ""
     assert "접수" in _alpha_page(alpha_people, pk)
+    case_page = officer.get(f"/cases/{case.pk}/").content.decode()
+    assert "타기관 요청" in case_page and "알파부" in case_page
 
     # 베타청 handles it: the assignment reads "처리중" at 알파부, nothing of 베타청's people.
     with schema_context("beta"):
