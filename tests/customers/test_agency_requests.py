@@ -296,3 +296,14 @@ def test_the_channel_lives_only_in_the_public_schema(alpha):
             "rc.constraint_schema <> 'public'"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_channels_trail_cannot_be_rewritten(alpha_people, beta_people):
+    from django.db import DatabaseError, transaction
+
+    pk = _send(alpha_people, beta_people.agency)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AgencyRequestStep.objects.filter(request_id=pk).update(status=RequestStatus.ANSWERED)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AgencyRequestStep.objects.filter(request_id=pk).delete()
+    assert list(AgencyRequestStep.objects.values_list("status", flat=True)) == ["sent"]
