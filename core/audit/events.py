@@ -123,6 +123,11 @@ class EventType(models.TextChoices):
     CASE_CLOSED = "customers.case_closed", _("민원 처리 완료")
     CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
     CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
+    CASE_STAGE_CHANGED = "customers.case_stage_changed", _("민원 처리 단계 변경")
+    CASE_LINKED = "customers.case_linked", _("민원에 과제·문서 연결")
+    CASE_UNLINKED = "customers.case_unlinked", _("민원의 과제·문서 연결 해제")
+    CASE_ATTACHMENT_DOWNLOADED = "customers.attachment_downloaded", _("민원 첨부파일 내려받기")
+    AGENCY_REQUEST_SENT = "customers.agency_request_sent", _("타기관 요청 발송")
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,14 @@ SPECS: dict[EventType, Spec] = {
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
+    EventType.CASE_STAGE_CHANGED: Spec(Visibility.INVOLVED, _CASE | {"stage": str}),
+    # What was linked: "task" or "document".
+    EventType.CASE_LINKED: Spec(Visibility.INVOLVED, _CASE | {"kind": str}),
+    EventType.CASE_UNLINKED: Spec(Visibility.INVOLVED, _CASE | {"kind": str}),
+    EventType.CASE_ATTACHMENT_DOWNLOADED: _ADMIN,
+    # A request to another agency on the platform (issue 9 §4): the receiving agency's code;
+    # its own trail records the receipt (customers.case_received, channel "agency").
+    EventType.AGENCY_REQUEST_SENT: Spec(Visibility.INVOLVED, {"to_agency": str}),
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -278,6 +291,12 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "stage": _("처리 단계"),
+    "task": _("과제"),
+    "agency_request": _("타기관 요청"),
+    "agency_request_status": _("타기관 요청 상태"),
+    "to_agency": _("받는 기관"),
+    "from_agency": _("요청 기관"),
 }
 
 

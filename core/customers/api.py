@@ -28,7 +28,7 @@ class ContactSerializer(serializers.Serializer):
 class CaseStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseStep
-        fields = ["status", "occurred_at", "unit_name", "note"]
+        fields = ["status", "stage", "occurred_at", "unit_name", "note"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -44,6 +44,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "case_type_name",
             "title",
             "status",
+            "stage",
             "channel",
             "handling_unit",
             "assignee",

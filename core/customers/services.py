@@ -1,6 +1,8 @@
 """Write customers and cases: intake (public page, staff entry, API), assignment, transfer
-(이송), extension with a reason, closure with the answer, revoking the status link, and the
-record of each unmasked view of a customer's contact details."""
+(이송), extension with a reason, stages, links to task cards and documents, closure with the
+answer, revoking the status link, the record of each unmasked view of a customer's contact
+details and of each attachment downloaded; and requests between agencies on the platform
+(sent from here, received here as cases, their status pushed back through the channel)."""
 
 import hashlib
 import secrets
@@ -13,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.approvals.models import Document
+from core.approvals.selectors import visible_documents
 from core.approvals.services import ATTACHMENT_TYPES
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
@@ -20,16 +24,27 @@ from core.customers.models import (
     Case,
     CaseAttachment,
     CaseCounter,
+    CaseLink,
     CaseStatus,
     CaseStep,
     Channel,
     Customer,
     CustomerKind,
+    OutgoingRequest,
 )
-from core.customers.selectors import handles
+from core.customers.selectors import (
+    case_stages,
+    case_type_of,
+    handles,
+    has_approved_document,
+    is_customer_officer,
+)
 from core.customers.workdays import add_working_days, due_date, working_days_between
+from core.exchange import services as exchange
+from core.exchange.models import RequestStatus
 from core.org.models import Person, Unit
 from core.policies.selectors import rule_version
+from core.work.models import Task
 
 # The consent text the public page shows; a new text gets a new version (what each
 # customer agreed to stays recorded with them).
@@ -54,6 +69,8 @@ class Intake:
     affiliation: str = ""
     field: str = ""
     consent: bool = False
+    # An official of another agency on the platform, reached through the channel.
+    agency_code: str = ""
 
 
 def _hash(token: str) -> str:
@@ -83,7 +100,7 @@ def _check_intake(intake: Intake, types: dict, *, public: bool) -> None:
         errors["kind"] = _("고객 유형을 고르세요.")
     if not intake.name.strip():
         errors["name"] = _("이름을 입력하세요.")
-    if not intake.email.strip() and not intake.phone.strip():
+    if not intake.email.strip() and not intake.phone.strip() and not intake.agency_code:
         errors["email"] = _("이메일이나 전화번호 중 하나는 입력하세요.")
     if not intake.consent:
         errors["consent"] = _("개인정보 수집·이용에 동의해야 신청할 수 있습니다.")
@@ -133,6 +150,7 @@ def case_receive(
     actor: Person | None = None,
     attachments=(),
     origin: Origin = COMMAND_ORIGIN,
+    exchange_request_id: int | None = None,
 ) -> tuple[Case, str]:
     """Receive a case (접수): the customer with their consent, the case numbered in the
     year's register, its due date in working days from the case type, its first step, and a
@@ -162,6 +180,7 @@ def case_receive(
                 phone=intake.phone.strip()[:30],
                 affiliation=intake.affiliation.strip()[:200],
                 field=intake.field.strip()[:200],
+                agency_code=intake.agency_code,
                 purpose=PURPOSE,
                 consent_version=CONSENT_VERSION,
                 consented_at=now,
@@ -180,6 +199,8 @@ def case_receive(
                 received_by=actor,
                 received_at=now,
                 due_on=due_date(today, case_type.due_days),
+                stage=case_type.stages[0][:100] if case_type.stages else "",
+                exchange_request_id=exchange_request_id,
                 rule_version_id=version.id,
                 token_hash=_hash(token),
             )
@@ -188,6 +209,7 @@ def case_receive(
                 status=CaseStatus.RECEIVED,
                 occurred_at=now,
                 unit_name=unit.name if unit else "",
+                stage=case.stage,
                 actor=actor,
             )
             for upload in attachments:
@@ -207,6 +229,9 @@ def case_receive(
                 subject_label=case.number,
                 unit_id=case.handling_unit_id,
                 payload={"number": case.number, "case_type": case.case_type, "channel": channel},
+                changes={"agency_request": [None, exchange_request_id]}
+                if exchange_request_id
+                else None,
                 origin=origin,
             )
     except BaseException:
@@ -241,6 +266,28 @@ def _step(case: Case, actor: Person, note: str = "") -> None:
     )
 
 
+# A case's status as the requesting agency reads it on the channel (issue 9 §4).
+CHANNEL_STATUS = {
+    CaseStatus.RECEIVED: RequestStatus.RECEIVED,
+    CaseStatus.ASSIGNED: RequestStatus.IN_PROGRESS,
+    CaseStatus.IN_PROGRESS: RequestStatus.IN_PROGRESS,
+    CaseStatus.TRANSFERRED: RequestStatus.IN_PROGRESS,
+    CaseStatus.EXTENDED: RequestStatus.EXTENDED,
+    CaseStatus.CLOSED: RequestStatus.ANSWERED,
+}
+
+
+def _push(case: Case) -> dict:
+    """Push a request's new status (and the answer, at closure) to the channel, in the move's
+    transaction; return the change for this agency's audit row ({} when nothing crossed)."""
+    if not case.exchange_request_id:
+        return {}
+    old, new = exchange.request_status_push(
+        pk=case.exchange_request_id, status=CHANNEL_STATUS[case.status], answer=case.answer
+    )
+    return {"agency_request_status": [old, new]} if old != new else {}
+
+
 def _record(
     event_type: EventType,
     case: Case,
@@ -249,6 +296,7 @@ def _record(
     changes: dict | None = None,
     **payload,
 ) -> None:
+    changes = {**(changes or {}), **_push(case)} or None
     event_record(
         event_type,
         actor=actor,
@@ -344,7 +392,8 @@ def _type_days(case: Case) -> int:
 
 
 def case_close(*, case: Case, answer: str, actor: Person, origin: Origin = COMMAND_ORIGIN) -> Case:
-    """Close the case with the answer the customer reads (완료)."""
+    """Close the case with the answer the customer reads (완료). Where the case type says the
+    answer needs an approved document, one must be linked to the case first."""
     if not answer.strip():
         raise ValidationError({"answer": _("답변을 입력하세요.")})
     if len(answer) > MAX_BODY:
@@ -353,6 +402,14 @@ def case_close(*, case: Case, answer: str, actor: Person, origin: Origin = COMMA
         )
     with transaction.atomic():
         case = _locked(case, actor)
+        found = case_type_of(case)
+        if found is not None and found.answer_needs_document and not has_approved_document(case):
+            raise ValidationError(
+                _(
+                    "이 유형의 민원은 결재가 끝난 문서를 연결해야 답변할 수 있습니다. "
+                    "답변 문서의 결재를 마친 뒤 민원에 연결하세요."
+                )
+            )
         now = timezone.now()
         closed_on = timezone.localdate(now)
         case.status, case.closed_at, case.answer = CaseStatus.CLOSED, now, answer.strip()
@@ -404,3 +461,207 @@ def contact_view_record(*, case: Case, viewer: Person, origin: Origin = COMMAND_
         payload={"customer": case.customer_id},
         origin=origin,
     )
+
+
+def case_stage_set(
+    *, case: Case, stage: str, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> Case:
+    """Move the case to one of its type's stages (처리 단계); the customer reads each move."""
+    with transaction.atomic():
+        case = _locked(case, actor)
+        stages = case_stages(case)
+        if stage not in stages:
+            raise ValidationError({"stage": _("이 민원 유형의 처리 단계를 고르세요.")})
+        if stage == case.stage:
+            raise ValidationError({"stage": _("이미 그 단계에 있습니다.")})
+        changes = {"stage": [case.stage, stage]}
+        case.stage = stage
+        case.status = CaseStatus.EXTENDED if case.extended else CaseStatus.IN_PROGRESS
+        case.save(update_fields=["stage", "status"])
+        CaseStep.objects.create(
+            case=case,
+            status=CaseStatus.IN_PROGRESS,
+            occurred_at=timezone.now(),
+            unit_name=case.handling_unit.name if case.handling_unit else "",
+            stage=stage,
+            actor=actor,
+        )
+        _record(EventType.CASE_STAGE_CHANGED, case, actor, origin, changes, stage=stage)
+    return case
+
+
+def case_link_task(
+    *, case: Case, task: Task, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> CaseLink:
+    """Link a task card to the case: its progress reports shared with customers show on the
+    case's status page."""
+    with transaction.atomic():
+        case = _locked(case, actor)
+        if case.links.filter(task=task).exists():
+            raise ValidationError({"task": _("이미 연결된 과제입니다.")})
+        link = CaseLink.objects.create(case=case, task=task, linked_by=actor)
+        _record(
+            EventType.CASE_LINKED, case, actor, origin, {"task": [None, task.title]}, kind="task"
+        )
+    return link
+
+
+def case_link_document(
+    *, case: Case, document: Document, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> CaseLink:
+    """Link an approval document the actor may read to the case (the answer's basis)."""
+    if not visible_documents(person=actor).filter(pk=document.pk).exists():
+        raise ValidationError({"document": _("읽을 수 있는 문서만 연결할 수 있습니다.")})
+    with transaction.atomic():
+        case = _locked(case, actor)
+        if case.links.filter(document=document).exists():
+            raise ValidationError({"document": _("이미 연결된 문서입니다.")})
+        link = CaseLink.objects.create(case=case, document=document, linked_by=actor)
+        _record(
+            EventType.CASE_LINKED,
+            case,
+            actor,
+            origin,
+            {"document": [None, document.title[:200]]},
+            kind="document",
+        )
+    return link
+
+
+def case_unlink(
+    *, case: Case, link_id: int, actor: Person, origin: Origin = COMMAND_ORIGIN
+) -> None:
+    """Remove a link made by mistake, while the case is open."""
+    with transaction.atomic():
+        case = _locked(case, actor)
+        link = case.links.select_related("task", "document").filter(pk=link_id).first()
+        if link is None:
+            raise ValidationError(_("연결을 찾을 수 없습니다."))
+        kind, label = (
+            ("task", link.task.title) if link.task_id else ("document", link.document.title)
+        )
+        link.delete()
+        _record(
+            EventType.CASE_UNLINKED, case, actor, origin, {kind: [label[:200], None]}, kind=kind
+        )
+
+
+def case_attachment_download_record(
+    *, case: Case, actor: Person, file: str, origin: Origin = COMMAND_ORIGIN
+) -> None:
+    """Record that a case's attachment left the system as a file (the customer's words)."""
+    event_record(
+        EventType.CASE_ATTACHMENT_DOWNLOADED,
+        actor=actor,
+        subject=case,
+        subject_label=case.number,
+        changes={"file": file[:200]},
+        origin=origin,
+    )
+
+
+# --- Requests between agencies on the platform (issue 9 §4) ------------------------------
+
+# The case type a request from another agency becomes, when the agency's rule has it.
+AGENCY_REQUEST_TYPE = "agency_request"
+
+
+def outgoing_request_send(
+    *,
+    actor: Person,
+    to_agency_id: int | None,
+    title: str,
+    body: str,
+    consent: bool,
+    origin: Origin = COMMAND_ORIGIN,
+) -> OutgoingRequest:
+    """Send a request or query to another agency on the platform. Only the request and who
+    asks (name, unit, title) cross; this agency keeps who sent it, to follow it here."""
+    errors: dict[str, str] = {}
+    if not to_agency_id:
+        errors["to_agency"] = _("요청을 받을 기관을 고르세요.")
+    if not title.strip():
+        errors["title"] = _("제목을 입력하세요.")
+    elif len(title) > MAX_TITLE:
+        errors["title"] = _("제목은 %(n)d자까지 입력할 수 있습니다.") % {"n": MAX_TITLE}
+    if not body.strip():
+        errors["body"] = _("내용을 입력하세요.")
+    elif len(body) > MAX_BODY:
+        errors["body"] = _("내용은 %(n)s자까지 입력할 수 있습니다.") % {"n": f"{MAX_BODY:,}"}
+    if not consent:
+        errors["consent"] = _("이름·소속·직위가 받는 기관에 전달되는 데 동의해야 보낼 수 있습니다.")
+    if not actor.is_active:
+        errors["to_agency"] = _("재직 중인 직원만 요청을 보낼 수 있습니다.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sent = exchange.request_send(
+            to_agency_id=to_agency_id,
+            title=title.strip(),
+            body=body.strip(),
+            requester_name=actor.name,
+            requester_unit=actor.unit.name if actor.unit_id else "",
+            requester_title=actor.position.name if actor.position_id else "",
+        )
+        row = OutgoingRequest.objects.create(
+            exchange_request_id=sent.pk,
+            requester=actor,
+            unit_id=actor.unit_id,
+            to_agency_name=sent.to_agency.name_ko,
+            title=sent.title,
+            sent_at=sent.sent_at,
+        )
+        event_record(
+            EventType.AGENCY_REQUEST_SENT,
+            actor=actor,
+            subject=row,
+            subject_label=f"{sent.to_agency.name_ko}: {sent.title}"[:200],
+            person_id=actor.pk,
+            unit_id=actor.unit_id,
+            payload={"to_agency": sent.to_agency.code or ""},
+            changes={"agency_request": [None, sent.pk], "to_agency": sent.to_agency.name_ko},
+            origin=origin,
+        )
+    return row
+
+
+def incoming_request_receive(*, pk: int, actor: Person, origin: Origin = COMMAND_ORIGIN) -> Case:
+    """Receive a request from another agency's official as a case (접수): the customer is
+    that official (타부처 공무원), reached through the channel; the channel reads 접수."""
+    if not is_customer_officer(actor) or not actor.is_active:
+        raise ValidationError(_("다른 기관의 요청은 고객 담당관이 접수합니다."))
+    with transaction.atomic():
+        request = exchange.request_receive(pk=pk)
+        types = [
+            t.code for t in rule_version(kind="case_types", on=timezone.localdate()).rule.types
+        ]
+        code = AGENCY_REQUEST_TYPE if AGENCY_REQUEST_TYPE in types else types[0]
+        affiliation = " ".join(
+            part
+            for part in (
+                request.from_agency.name_ko,
+                request.requester_unit,
+                request.requester_title,
+            )
+            if part
+        )
+        case, _token = case_receive(
+            intake=Intake(
+                kind=CustomerKind.OFFICIAL,
+                name=request.requester_name,
+                email="",
+                phone="",
+                case_type=code,
+                title=request.title,
+                body=request.body,
+                affiliation=affiliation,
+                # Given on the sending agency's form: nothing crosses without it.
+                consent=True,
+                agency_code=request.from_agency.code or "",
+            ),
+            channel=Channel.AGENCY,
+            actor=actor,
+            origin=origin,
+            exchange_request_id=request.pk,
+        )
+    return case

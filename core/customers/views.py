@@ -1,5 +1,6 @@
-"""Pages of customer management: the public intake and status pages (no account), and the
-staff's case box, case page, moves and phone/visit entry."""
+"""Pages of customer management: the public intake and status pages (no account), the
+staff's case box, case page, moves, attachments and phone/visit entry, and requests between
+agencies on the platform (sent and followed here; received here as cases)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -7,17 +8,18 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit.services import Origin
 from core.customers import forms, selectors, services
 from core.customers.models import CaseStatus, Channel
+from core.exchange import selectors as exchange
 from core.org.models import Person, PersonStatus, Unit
 from core.portal.access import current_person
 
@@ -133,13 +135,19 @@ def public_new(request):
 
 # Each step as the customer reads it, in plain Korean.
 STEP_TEXT = {
-    CaseStatus.RECEIVED: _lazy("신청이 접수되었습니다."),
-    CaseStatus.ASSIGNED: _lazy("담당자가 정해져 처리하고 있습니다."),
-    CaseStatus.IN_PROGRESS: _lazy("처리하고 있습니다."),
-    CaseStatus.EXTENDED: _lazy("처리기간이 연장되었습니다."),
-    CaseStatus.TRANSFERRED: _lazy("담당 부서가 바뀌었습니다."),
-    CaseStatus.CLOSED: _lazy("처리가 끝나 답변을 드렸습니다."),
+    CaseStatus.RECEIVED: gettext_lazy("신청이 접수되었습니다."),
+    CaseStatus.ASSIGNED: gettext_lazy("담당자가 정해져 처리하고 있습니다."),
+    CaseStatus.IN_PROGRESS: gettext_lazy("처리하고 있습니다."),
+    CaseStatus.EXTENDED: gettext_lazy("처리기간이 연장되었습니다."),
+    CaseStatus.TRANSFERRED: gettext_lazy("담당 부서가 바뀌었습니다."),
+    CaseStatus.CLOSED: gettext_lazy("처리가 끝나 답변을 드렸습니다."),
 }
+
+
+def _step_text(step) -> str:
+    if step.status == CaseStatus.IN_PROGRESS and step.stage:
+        return _("‘%(stage)s’ 단계를 진행하고 있습니다.") % {"stage": step.stage}
+    return str(STEP_TEXT[step.status])
 
 
 @login_not_required
@@ -156,7 +164,8 @@ def public_status(request, token: str):
             {
                 "case": case,
                 "today": timezone.localdate(),
-                "steps": [(STEP_TEXT[step.status], step) for step in case.steps.all()],
+                "steps": [(_step_text(step), step) for step in case.steps.all()],
+                "progress": selectors.shared_progress(case),
             },
         )
     )
@@ -224,11 +233,12 @@ def staff_new(request):
     )
 
 
-def _action_forms(case, data=None) -> dict:
+def _action_forms(case, person, data=None) -> dict:
     people = Person.objects.filter(status=PersonStatus.ACTIVE, unit__isnull=False)
     if case.handling_unit_id:
         people = people.filter(unit_id=case.handling_unit_id)
     return {
+        "stage": forms.StageForm(data, stages=selectors.case_stages(case)),
         "assign": forms.AssignForm(data, people=people.order_by("name")),
         "transfer": forms.TransferForm(
             data,
@@ -238,7 +248,37 @@ def _action_forms(case, data=None) -> dict:
         ),
         "extend": forms.ExtendForm(data),
         "close": forms.CloseForm(data),
+        "link-task": forms.LinkTaskForm(
+            data, tasks=selectors.linkable_tasks(person=person, case=case)
+        ),
+        "link-document": forms.LinkDocumentForm(
+            data, documents=selectors.linkable_documents(person=person, case=case)
+        ),
+        "unlink": forms.UnlinkForm(data),
     }
+
+
+# The button of each move on the case page.
+MOVE_LABELS = {
+    "stage": gettext_lazy("단계 변경"),
+    "assign": gettext_lazy("배정"),
+    "transfer": gettext_lazy("이송"),
+    "extend": gettext_lazy("기한 연장"),
+    "link-task": gettext_lazy("과제 연결"),
+    "link-document": gettext_lazy("문서 연결"),
+    "close": gettext_lazy("답변하고 완료"),
+}
+
+
+def _moves(case, person) -> list:
+    """The moves a handler may make now, with their forms and buttons (a case type without
+    stages has no stage move)."""
+    built = _action_forms(case, person)
+    if not built["stage"].fields["stage"].choices:
+        del built["stage"]
+    return [
+        (action, built[action], MOVE_LABELS[action]) for action in MOVE_LABELS if action in built
+    ]
 
 
 @require_GET
@@ -252,6 +292,7 @@ def detail(request, pk: int):
     handler = selectors.handles(person, case)
     if handler:
         services.contact_view_record(case=case, viewer=person, origin=Origin.from_request(request))
+    found = selectors.case_type_of(case)
     return _private(
         render(
             request,
@@ -263,8 +304,11 @@ def detail(request, pk: int):
                 "contact": selectors.contact_of(case.customer, unmasked=handler),
                 "attachments": case.attachments.all(),
                 "today": timezone.localdate(),
-                "forms": _action_forms(case) if handler and not case.is_closed else {},
+                "moves": _moves(case, person) if handler and not case.is_closed else [],
                 "link": request.session.pop(f"case-link-{case.pk}", ""),
+                "links": selectors.case_links(case),
+                "stages": list(found.stages) if found else [],
+                "needs_document": bool(found and found.answer_needs_document),
             },
         )
     )
@@ -282,6 +326,18 @@ MOVES = {
     ),
     "close": lambda case, actor, data, origin: services.case_close(
         case=case, answer=data["answer"], actor=actor, origin=origin
+    ),
+    "stage": lambda case, actor, data, origin: services.case_stage_set(
+        case=case, stage=data["stage"], actor=actor, origin=origin
+    ),
+    "link-task": lambda case, actor, data, origin: services.case_link_task(
+        case=case, task=data["task"], actor=actor, origin=origin
+    ),
+    "link-document": lambda case, actor, data, origin: services.case_link_document(
+        case=case, document=data["document"], actor=actor, origin=origin
+    ),
+    "unlink": lambda case, actor, data, origin: services.case_unlink(
+        case=case, link_id=data["link"], actor=actor, origin=origin
     ),
 }
 
@@ -301,7 +357,7 @@ def move(request, pk: int, action: str):
                 reverse("public_requests:status", args=[token])
             )
         else:
-            form = _action_forms(case, request.POST)[action]
+            form = _action_forms(case, person, request.POST)[action]
             if not form.is_valid():
                 raise ValidationError([m for errors in form.errors.values() for m in errors])
             MOVES[action](case, person, form.cleaned_data, origin)
@@ -310,4 +366,113 @@ def move(request, pk: int, action: str):
             messages.error(request, message)
     else:
         messages.success(request, _("처리했습니다."))
+    return redirect("cases:detail", case.pk)
+
+
+@require_GET
+def attachment(request, pk: int, attachment_pk: int):
+    """Send a case's attachment to someone who may open the case; files have no public URL,
+    and each download is recorded."""
+    person = _me(request)
+    case = selectors.case_for(person, pk)
+    item = case and case.attachments.filter(pk=attachment_pk).first()
+    if not item:
+        raise Http404
+    services.case_attachment_download_record(
+        case=case, actor=person, file=item.name, origin=Origin.from_request(request)
+    )
+    return _private(FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name))
+
+
+# --- Requests between agencies on the platform (issue 9 §4) ------------------------------
+
+
+@require_GET
+def outgoing(request):
+    """The requests sent from here to other agencies that the person may follow."""
+    person = _me(request)
+    return render(
+        request,
+        "customers/outgoing_list.html",
+        {
+            "rows": selectors.outgoing_list(person),
+            "officer": selectors.is_customer_officer(person),
+            "waiting": selectors.incoming_waiting(person).count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outgoing_new(request):
+    """Send a request or query to another agency on the platform."""
+    person = _me(request)
+    form = forms.OutgoingRequestForm(request.POST or None, agencies=exchange.destinations())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.outgoing_request_send(
+                actor=person,
+                to_agency_id=data["to_agency"].pk if data["to_agency"] else None,
+                title=data["title"] or "",
+                body=data["body"] or "",
+                consent=data["consent"],
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as error:
+            _form_refused(form, error)
+        else:
+            messages.success(
+                request, _("%(agency)s에 요청을 보냈습니다.") % {"agency": row.to_agency_name}
+            )
+            return redirect("cases:outgoing_detail", row.exchange_request_id)
+    return render(
+        request,
+        "customers/outgoing_new.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def outgoing_detail(request, pk: int):
+    """A request sent from here, as the channel says it stands now."""
+    found = selectors.outgoing_for(_me(request), pk)
+    if found is None:
+        raise Http404
+    row, sent = found
+    return render(
+        request,
+        "customers/outgoing_detail.html",
+        {"row": row, "sent": sent, "steps": sent.steps.all()},
+    )
+
+
+@require_GET
+def incoming(request):
+    """Requests from other agencies' officials waiting to be received (customer officers)."""
+    person = _me(request)
+    if not selectors.is_customer_officer(person):
+        raise Http404
+    return render(
+        request,
+        "customers/incoming_list.html",
+        {"requests": selectors.incoming_waiting(person)[:200]},
+    )
+
+
+@require_POST
+def incoming_receive(request, pk: int):
+    """Receive a request from another agency as a case (접수)."""
+    person = _me(request)
+    if not selectors.incoming_waiting(person).filter(pk=pk).exists():
+        raise Http404
+    try:
+        case = services.incoming_request_receive(
+            pk=pk, actor=person, origin=Origin.from_request(request)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("cases:incoming")
+    messages.success(request, _("%(number)s 민원으로 접수했습니다.") % {"number": case.number})
     return redirect("cases:detail", case.pk)

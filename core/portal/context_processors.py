@@ -63,7 +63,8 @@ def _agency_nav(person, queue: int) -> list[NavGroup]:
                  key="approvals"),
         NavGroup(_("일정"), _items((_("일정"), "schedules:month"))),
         NavGroup(_("고객관리"), _items((_("민원함"), "cases:box"),
-                                      (_("전화·방문 민원 접수"), "cases:new"))),
+                                      (_("전화·방문 민원 접수"), "cases:new"),
+                                      (_("타기관 요청"), "cases:outgoing"))),
         NavGroup(_("조직"), _items(*org)),
     ]
     if is_agency_admin(person):

@@ -50,6 +50,8 @@ class ProgressForm(forms.Form):
     text = forms.CharField(label=_("추진 실적"), max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("추진 실적을 입력하세요.")})
+    share_with_customers = forms.BooleanField(
+        label=_("고객에게 공개 (연결된 민원의 진행 조회 화면에 표시)"), required=False)
 
 
 class DecisionForm(forms.Form):

@@ -123,8 +123,10 @@ def task_update(*, task: Task, actor: Person, origin: Origin = COMMAND_ORIGIN,
 
 
 def progress_report(*, task: Task, actor: Person, percent: int, text: str,
+                    share_with_customers: bool = False,
                     origin: Origin = COMMAND_ORIGIN) -> ProgressReport:
-    """Report progress (실적) on a task; the card shows the latest percentage."""
+    """Report progress (실적) on a task; the card shows the latest percentage. A report
+    shared with customers shows on the status page of each case the task is linked to."""
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("진척률은 0에서 100 사이의 숫자로 입력하세요.")})
     text = _text(text, "text", _("추진 실적을 입력하세요."))
@@ -132,7 +134,8 @@ def progress_report(*, task: Task, actor: Person, percent: int, text: str,
         task = Task.objects.select_for_update().select_related("unit").get(pk=task.pk)
         _require(selectors.can_edit_task(actor, task))
         report = ProgressReport.objects.create(task=task, author=actor, percent=percent,
-                                               text=text)
+                                               text=text,
+                                               share_with_customers=share_with_customers)
         old = task.progress
         task.progress = percent
         task.save(update_fields=["progress", "updated_at"])

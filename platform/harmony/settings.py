@@ -84,6 +84,9 @@ SHARED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core.jobs",
+    # The one channel between agencies (issue 9 §4): requests, their status and answers only,
+    # in the public schema and nowhere else (core/exchange/models.py).
+    "core.exchange",
 ]
 TENANT_APPS = [
     *_ACCOUNT_APPS,

@@ -15,6 +15,12 @@ def test_the_isolation_matrix_covers_the_case_routes():
         "/cases/1/x/",
         "/api/v1/cases/",
         "/api/v1/cases/1/",
+        "/cases/1/attachments/1/",
+        "/cases/outgoing/",
+        "/cases/outgoing/new/",
+        "/cases/outgoing/1/",
+        "/cases/incoming/",
+        "/cases/incoming/1/receive/",
     ):
         assert path in AGENCY_PATHS
 
