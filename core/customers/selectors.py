@@ -4,16 +4,19 @@ details unmasked (the case's handlers and the customer officers, 개인정보 �
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.customers.masking import mask_email, mask_name, mask_phone
-from core.customers.models import OPEN_STATUSES, Case, CaseStatus, Customer
-from core.org.models import Person, RoleCode
-from core.org.selectors import role_codes
-from core.policies.selectors import rule_version
+from core.customers.models import OPEN_STATUSES, Case, CaseStatus, Customer, SurveyResponse
+from core.org.models import Person, RoleCode, Unit
+from core.org.selectors import is_agency_admin, role_codes
+from core.policies.selectors import RuleVersion, rule_version, rule_version_get
 from core.portal.params import digits_to_int
 
 TOKEN_MAX_CHARS = 100
@@ -124,3 +127,180 @@ def case_types(*, on: date | None = None, public_only: bool = False) -> list:
     """The case types of the rule in force (the standard model's when the agency has none)."""
     rule = rule_version(kind="case_types", on=on or timezone.localdate()).rule
     return [t for t in rule.types if t.public or not public_only]
+
+
+# --- Satisfaction (고객만족도) ---------------------------------------------------------------
+
+# Scores of a group with fewer responses than this are not shown (per person, unit, type,
+# month and in total): with one or two answers, a handler could tell whose score it is.
+MIN_RESPONSES = 3
+
+
+@dataclass(frozen=True)
+class SurveyInvitation:
+    """The survey of a closed case as its customer sees it on the status page."""
+
+    version: RuleVersion
+    closes_on: date
+    answered: bool
+    today: date
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answered and self.today <= self.closes_on
+
+    @property
+    def points(self) -> range:
+        return range(1, self.version.rule.scale + 1)
+
+
+def survey_of(case: Case) -> SurveyInvitation | None:
+    """The survey the customer of ``case`` is invited to, once it is closed: the rule
+    version in force on the closing day (or the one an answer pinned), open for the rule's
+    days; None while the case is open."""
+    if not case.is_closed:
+        return None
+    closed_on = timezone.localdate(case.closed_at)
+    response = SurveyResponse.objects.filter(case_id=case.pk).only("rule_version_id").first()
+    version = rule_version(kind="survey", on=closed_on)
+    if response is not None and response.rule_version_id not in (None, version.id):
+        version = rule_version_get(response.rule_version_id)
+    return SurveyInvitation(
+        version=version,
+        closes_on=closed_on + timedelta(days=version.rule.open_days),
+        answered=response is not None,
+        today=timezone.localdate(),
+    )
+
+
+def may_read_satisfaction(person: Person | None) -> bool:
+    """Customer officers, agency admins and unit heads read satisfaction results."""
+    if person is None or not person.is_active:
+        return False
+    return (
+        is_customer_officer(person)
+        or is_agency_admin(person)
+        or Unit.objects.filter(head_id=person.pk, is_active=True).exists()
+    )
+
+
+def satisfaction_units(person: Person) -> list[int] | None:
+    """The units whose cases' results ``person`` reads: None for all (customer officers,
+    admins), else the units they head."""
+    if is_customer_officer(person) or is_agency_admin(person):
+        return None
+    return list(Unit.objects.filter(head_id=person.pk).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One group's results. ``score`` (0–100) and ``low`` are None below MIN_RESPONSES."""
+
+    key: object
+    label: str
+    closed: int
+    answered: int
+    score: Decimal | None
+    low: int | None
+
+    @property
+    def rate(self) -> Decimal:
+        """Response rate in percent."""
+        if not self.closed:
+            return Decimal(0)
+        return (Decimal(self.answered) * 100 / self.closed).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Results:
+    start: date
+    end: date
+    total: ResultRow
+    people: list[ResultRow]
+    units: list[ResultRow]
+    types: list[ResultRow]
+    months: list[ResultRow]
+
+
+# One scan of the period's closed cases, grouped five ways at once (GROUPING SETS).
+_RESULTS_SQL = """
+SELECT GROUPING(c.assignee_id) AS g_person, GROUPING(c.handling_unit_id) AS g_unit,
+       GROUPING(c.case_type) AS g_type, GROUPING(month) AS g_month,
+       c.assignee_id, c.handling_unit_id, c.case_type, month, max(c.case_type_name),
+       count(*), count(r.id), avg(r.score), count(*) FILTER (WHERE r.low)
+FROM (SELECT id, assignee_id, handling_unit_id, case_type, case_type_name,
+             date_trunc('month', closed_at AT TIME ZONE %(zone)s)::date AS month
+      FROM customers_case
+      WHERE status = 'closed' AND closed_at >= %(start)s AND closed_at < %(end)s
+            AND (%(all_units)s OR handling_unit_id = ANY(%(units)s))) c
+LEFT JOIN customers_surveyresponse r ON r.case_id = c.id
+GROUP BY GROUPING SETS ((c.assignee_id), (c.handling_unit_id), (c.case_type), (month), ())
+"""
+
+
+def _row(key, label: str, closed: int, answered: int, score, low: int) -> ResultRow:
+    shown = answered >= MIN_RESPONSES
+    return ResultRow(
+        key=key,
+        label=label,
+        closed=closed,
+        answered=answered,
+        score=Decimal(score).quantize(Decimal("0.1")) if shown and score is not None else None,
+        low=low if shown else None,
+    )
+
+
+def satisfaction_results(*, start: date, end: date, units: list[int] | None = None) -> Results:
+    """Satisfaction of the cases closed from ``start`` to ``end`` (inclusive) by person,
+    unit, case type and month, with response rates; ``units`` limits them to those units'
+    cases (None: all). Scores are averages of each response's 0–100 score."""
+    zone = timezone.get_current_timezone()
+    params = {
+        "zone": str(zone),
+        "start": datetime.combine(start, time.min, zone),
+        "end": datetime.combine(end + timedelta(days=1), time.min, zone),
+        "all_units": units is None,
+        "units": units or [],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_RESULTS_SQL, params)
+        rows = cursor.fetchall()
+    grouped: dict[str, list] = {"person": [], "unit": [], "type": [], "month": [], "total": []}
+    for g_person, g_unit, g_type, g_month, person, unit, kind, month, type_name, *counts in rows:
+        if g_person + g_unit + g_type + g_month == 4:
+            grouped["total"].append((None, "", *counts))
+        elif not g_person:
+            grouped["person"].append((person, "", *counts))
+        elif not g_unit:
+            grouped["unit"].append((unit, "", *counts))
+        elif not g_type:
+            grouped["type"].append((kind, type_name, *counts))
+        else:
+            grouped["month"].append((month, month.strftime("%Y-%m"), *counts))
+    names = _names(grouped["person"], grouped["unit"])
+    total = grouped["total"][0] if grouped["total"] else (None, "", 0, 0, None, 0)
+    return Results(
+        start=start,
+        end=end,
+        total=_row(*total),
+        people=_named(grouped["person"], names["person"], _("배정 전")),
+        units=_named(grouped["unit"], names["unit"], _("부서 미지정")),
+        types=sorted((_row(*r) for r in grouped["type"]), key=lambda r: r.label),
+        months=sorted((_row(*r) for r in grouped["month"]), key=lambda r: r.key),
+    )
+
+
+def _names(people: list, units: list) -> dict[str, dict]:
+    return {
+        "person": dict(
+            Person.objects.filter(pk__in=[r[0] for r in people if r[0]]).values_list("pk", "name")
+        ),
+        "unit": dict(
+            Unit.objects.filter(pk__in=[r[0] for r in units if r[0]]).values_list("pk", "name")
+        ),
+    }
+
+
+def _named(rows: list, names: dict, missing: str) -> list[ResultRow]:
+    named = [_row(key, names.get(key, missing), *counts) for key, _label, *counts in rows]
+    return sorted(named, key=lambda r: (r.key is None, r.label))

@@ -1,6 +1,8 @@
 """Pages of customer management: the public intake and status pages (no account), and the
 staff's case box, case page, moves and phone/visit entry."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -20,6 +22,7 @@ from core.customers import forms, selectors, services
 from core.customers.models import CaseStatus, Channel
 from core.org.models import Person, PersonStatus, Unit
 from core.portal.access import current_person
+from core.spreadsheets import xlsx_response
 
 # Filings per address per hour on the public page (floods are refused in Korean).
 INTAKE_LIMIT = 5
@@ -142,13 +145,12 @@ STEP_TEXT = {
 }
 
 
-@login_not_required
-@require_GET
-def public_status(request, token: str):
-    """The case's steps as the customer reads them; a wrong or revoked link is not found."""
-    case = selectors.case_by_token(token)
-    if case is None:
-        raise Http404
+def _status_page(request, case, *, errors=(), posted=None, status: int = 200) -> HttpResponse:
+    survey, posted = selectors.survey_of(case), posted or {}
+    questions = [
+        (i, question.text, posted.get(f"q{i}", ""))
+        for i, question in enumerate(survey.version.rule.questions if survey else [], start=1)
+    ]
     return _private(
         render(
             request,
@@ -157,9 +159,49 @@ def public_status(request, token: str):
                 "case": case,
                 "today": timezone.localdate(),
                 "steps": [(STEP_TEXT[step.status], step) for step in case.steps.all()],
+                "survey": survey,
+                "questions": questions,
+                "survey_errors": errors,
+                "posted": posted,
             },
+            status=status,
         )
     )
+
+
+@login_not_required
+@require_GET
+def public_status(request, token: str):
+    """The case's steps as the customer reads them, and once it is closed the satisfaction
+    survey; a wrong or revoked link is not found."""
+    case = selectors.case_by_token(token)
+    if case is None:
+        raise Http404
+    return _status_page(request, case)
+
+
+@login_not_required
+@require_POST
+def public_survey(request, token: str):
+    """Answer the satisfaction survey of a closed case, once, through its private link."""
+    case = selectors.case_by_token(token)
+    if case is None:
+        raise Http404
+    survey = selectors.survey_of(case)
+    count = len(survey.version.rule.questions) if survey else 0
+    answers = [request.POST.get(f"q{i}", "") for i in range(1, count + 1)]
+    try:
+        services.survey_answer(
+            case=case,
+            answers=answers,
+            comment=request.POST.get("comment", ""),
+            origin=Origin.from_request(request),
+        )
+    except ValidationError as error:
+        posted = {f"q{i}": value for i, value in enumerate(answers, start=1)}
+        posted["comment"] = request.POST.get("comment", "")[: services.MAX_COMMENT]
+        return _status_page(request, case, errors=error.messages, posted=posted, status=400)
+    return redirect("public_requests:status", token)
 
 
 def _me(request) -> Person:
@@ -194,6 +236,7 @@ def box(request):
             "today": timezone.localdate(),
             "units": Unit.objects.filter(is_active=True).order_by("sort_order", "name"),
             "querystring": request.GET.copy(),
+            "satisfaction": selectors.may_read_satisfaction(person),
         },
     )
 
@@ -311,3 +354,89 @@ def move(request, pk: int, action: str):
     else:
         messages.success(request, _("처리했습니다."))
     return redirect("cases:detail", case.pk)
+
+
+def _period(request) -> tuple[date, date, list[str]]:
+    """The period asked for (시작일, 종료일), this year to today by default."""
+    today = timezone.localdate()
+    start, end, errors = today.replace(month=1, day=1), today, []
+    for name in ("start", "end"):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = date.fromisoformat(raw[:10])
+        except ValueError:
+            errors.append(_("날짜는 2026-01-31처럼 입력하세요."))
+            continue
+        if name == "start":
+            start = value
+        else:
+            end = value
+    if start > end or (end - start).days > MAX_PERIOD_DAYS:
+        errors.append(_("기간은 시작일부터 3년 이내의 종료일까지로 정하세요."))
+        start, end = today.replace(month=1, day=1), today
+    return start, end, errors
+
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def _results(request):
+    person = _me(request)
+    if not selectors.may_read_satisfaction(person):
+        raise Http404
+    start, end, errors = _period(request)
+    units = selectors.satisfaction_units(person)
+    return person, selectors.satisfaction_results(start=start, end=end, units=units), errors
+
+
+@require_GET
+def satisfaction(request):
+    """Satisfaction results by person, unit, case type and month, with response rates —
+    aggregates only, for customer officers, admins and the heads of the units concerned."""
+    _person, results, errors = _results(request)
+    return render(
+        request,
+        "customers/satisfaction.html",
+        {
+            "results": results,
+            "errors": errors,
+            "minimum": selectors.MIN_RESPONSES,
+            "sections": _sections(results),
+        },
+    )
+
+
+def _sections(results) -> list[tuple[str, str, list]]:
+    return [
+        ("people", _("담당자별"), results.people),
+        ("units", _("부서별"), results.units),
+        ("types", _("민원 유형별"), results.types),
+        ("months", _("월별"), results.months),
+    ]
+
+
+@require_GET
+def satisfaction_export(request):
+    """The same results as an XLSX file (text cells stay text); the download is audited."""
+    person, results, _errors = _results(request)
+    services.survey_results_export_record(
+        actor=person,
+        period=f"{results.start.isoformat()}~{results.end.isoformat()}",
+        origin=Origin.from_request(request),
+    )
+    rows = [
+        [str(section), row.label, row.closed, row.answered, float(row.rate),
+         float(row.score) if row.score is not None else "—", row.low if row.low is not None
+         else "—"]
+        for _key, section, group in [*_sections(results), ("total", _("전체"), [results.total])]
+        for row in group
+    ]
+    return xlsx_response(
+        sheet_title=str(_("고객만족도")),
+        header=[str(_("구분")), str(_("대상")), str(_("완료 민원")), str(_("응답")),
+                str(_("응답률(%)")), str(_("점수(100점 환산)")), str(_("후속 조치 대상"))],
+        rows=rows,
+        filename=f"satisfaction-{results.start.isoformat()}-{results.end.isoformat()}.xlsx",
+    )
