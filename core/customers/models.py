@@ -218,3 +218,32 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}"
+
+
+class SatisfactionTally(models.Model):
+    """The monthly counts behind the satisfaction results, kept as cases close and surveys
+    are answered (in the same transaction), so a year of results reads at most a few
+    thousand rows whatever the number of cases. One row per month of closure, handling
+    unit, assignee and case type; ids by value, 0 for none. ``tally.tally_rebuild``
+    recounts them from the cases (back-fill, checks)."""
+
+    month = models.DateField()  # the first day of the month the cases closed in
+    unit_id = models.IntegerField(default=0)
+    person_id = models.IntegerField(default=0)
+    case_type = models.CharField(max_length=40)
+    case_type_name = models.CharField(max_length=100)
+    closed = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    low = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit_id", "person_id", "case_type"],
+                name="satisfaction_tally_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}/{self.person_id}/{self.case_type}"

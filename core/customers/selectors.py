@@ -4,7 +4,7 @@ details unmasked (the case's handlers and the customer officers, 개인정보 �
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -222,46 +222,34 @@ class Results:
     months: list[ResultRow]
 
 
-# One scan of the period's closed cases, grouped five ways at once (GROUPING SETS).
+# The period's monthly counts, grouped five ways at once (GROUPING SETS): a year is at most
+# months × units × people × types rows, however many cases closed (core/customers/tally.py).
 _RESULTS_SQL = """
-SELECT GROUPING(c.assignee_id) AS g_person, GROUPING(c.handling_unit_id) AS g_unit,
-       GROUPING(c.case_type) AS g_type, GROUPING(month) AS g_month,
-       c.assignee_id, c.handling_unit_id, c.case_type, month, max(c.case_type_name),
-       count(*), count(r.id), avg(r.score), count(*) FILTER (WHERE r.low)
-FROM (SELECT id, assignee_id, handling_unit_id, case_type, case_type_name,
-             date_trunc('month', closed_at AT TIME ZONE %(zone)s)::date AS month
-      FROM customers_case
-      WHERE status = 'closed' AND closed_at >= %(start)s AND closed_at < %(end)s
-            AND (%(all_units)s OR handling_unit_id = ANY(%(units)s))) c
-LEFT JOIN customers_surveyresponse r ON r.case_id = c.id
-GROUP BY GROUPING SETS ((c.assignee_id), (c.handling_unit_id), (c.case_type), (month), ())
+SELECT GROUPING(person_id), GROUPING(unit_id), GROUPING(case_type), GROUPING(month),
+       person_id, unit_id, case_type, month, max(case_type_name),
+       sum(closed), sum(answered), sum(score_sum), sum(low)
+FROM customers_satisfactiontally
+WHERE month >= %(start)s AND month <= %(end)s
+      AND (%(all_units)s OR unit_id = ANY(%(units)s))
+GROUP BY GROUPING SETS ((person_id), (unit_id), (case_type), (month), ())
 """
 
 
-def _row(key, label: str, closed: int, answered: int, score, low: int) -> ResultRow:
+def _row(key, label: str, closed, answered, score_sum, low) -> ResultRow:
+    closed, answered = int(closed or 0), int(answered or 0)
     shown = answered >= MIN_RESPONSES
-    return ResultRow(
-        key=key,
-        label=label,
-        closed=closed,
-        answered=answered,
-        score=Decimal(score).quantize(Decimal("0.1")) if shown and score is not None else None,
-        low=low if shown else None,
-    )
+    score = (Decimal(score_sum) / answered).quantize(Decimal("0.1")) if shown else None
+    return ResultRow(key=key, label=label, closed=closed, answered=answered, score=score,
+                     low=int(low or 0) if shown else None)
 
 
 def satisfaction_results(*, start: date, end: date, units: list[int] | None = None) -> Results:
-    """Satisfaction of the cases closed from ``start`` to ``end`` (inclusive) by person,
-    unit, case type and month, with response rates; ``units`` limits them to those units'
-    cases (None: all). Scores are averages of each response's 0–100 score."""
-    zone = timezone.get_current_timezone()
-    params = {
-        "zone": str(zone),
-        "start": datetime.combine(start, time.min, zone),
-        "end": datetime.combine(end + timedelta(days=1), time.min, zone),
-        "all_units": units is None,
-        "units": units or [],
-    }
+    """Satisfaction of the cases closed in the months from ``start`` to ``end`` (inclusive;
+    any day of a month stands for it) by person, unit, case type and month, with response
+    rates; ``units`` limits them to those units' cases (None: all). A score is the mean of
+    the responses' 0–100 scores."""
+    start, end = start.replace(day=1), end.replace(day=1)
+    params = {"start": start, "end": end, "all_units": units is None, "units": units or []}
     with connection.cursor() as cursor:
         cursor.execute(_RESULTS_SQL, params)
         rows = cursor.fetchall()
@@ -270,15 +258,15 @@ def satisfaction_results(*, start: date, end: date, units: list[int] | None = No
         if g_person + g_unit + g_type + g_month == 4:
             grouped["total"].append((None, "", *counts))
         elif not g_person:
-            grouped["person"].append((person, "", *counts))
+            grouped["person"].append((person or None, "", *counts))
         elif not g_unit:
-            grouped["unit"].append((unit, "", *counts))
+            grouped["unit"].append((unit or None, "", *counts))
         elif not g_type:
             grouped["type"].append((kind, type_name, *counts))
         else:
             grouped["month"].append((month, month.strftime("%Y-%m"), *counts))
     names = _names(grouped["person"], grouped["unit"])
-    total = grouped["total"][0] if grouped["total"] else (None, "", 0, 0, None, 0)
+    total = grouped["total"][0] if grouped["total"] else (None, "", 0, 0, 0, 0)
     return Results(
         start=start,
         end=end,

@@ -30,6 +30,7 @@ from core.customers.models import (
     SurveyResponse,
 )
 from core.customers.selectors import handles, survey_of
+from core.customers.tally import tally_answered, tally_closed
 from core.customers.workdays import add_working_days, due_date, working_days_between
 from core.org.models import Person, Unit
 from core.policies.selectors import rule_version
@@ -390,6 +391,7 @@ def case_close(*, case: Case, answer: str, actor: Person, origin: Origin = COMMA
             on_time=closed_on <= case.due_on,
             handling_days=working_days_between(timezone.localdate(case.received_at), closed_on),
         )
+        tally_closed(case)
         _survey_invite(case, actor, origin, closed_on)
     return case
 
@@ -535,10 +537,14 @@ def survey_answer(
                 },
                 origin=origin,
             )
+            tally_answered(locked, score=score, low=response.low)
             if response.low:
                 _follow_up_open(locked, rule.low_mean)
-    except IntegrityError:  # answered a moment ago from another tab: the one-to-one key
-        raise ValidationError(ANSWERED_TWICE) from None
+    except IntegrityError:
+        # Answered a moment ago from another tab: the one-to-one key refused this one.
+        if SurveyResponse.objects.filter(case_id=case.pk).exists():
+            raise ValidationError(ANSWERED_TWICE) from None
+        raise
     return response
 
 

@@ -356,30 +356,34 @@ def move(request, pk: int, action: str):
     return redirect("cases:detail", case.pk)
 
 
+def _month(raw: str) -> date:
+    """"2026-03" (or a date in it) as its first day; ValueError otherwise."""
+    year, month = raw.strip()[:7].split("-")
+    return date(int(year), int(month), 1)
+
+
 def _period(request) -> tuple[date, date, list[str]]:
-    """The period asked for (시작일, 종료일), this year to today by default."""
-    today = timezone.localdate()
-    start, end, errors = today.replace(month=1, day=1), today, []
-    for name in ("start", "end"):
-        raw = request.GET.get(name, "").strip()
-        if not raw:
+    """The months asked for (시작 월, 끝 월), January of this year to this month by
+    default; at most three years."""
+    this_month = timezone.localdate().replace(day=1)
+    default = (this_month.replace(month=1), this_month)
+    chosen, errors = list(default), []
+    for index, name in enumerate(("start", "end")):
+        raw = request.GET.get(name, "")
+        if not raw.strip():
             continue
         try:
-            value = date.fromisoformat(raw[:10])
+            chosen[index] = _month(raw)
         except ValueError:
-            errors.append(_("날짜는 2026-01-31처럼 입력하세요."))
-            continue
-        if name == "start":
-            start = value
-        else:
-            end = value
-    if start > end or (end - start).days > MAX_PERIOD_DAYS:
-        errors.append(_("기간은 시작일부터 3년 이내의 종료일까지로 정하세요."))
-        start, end = today.replace(month=1, day=1), today
+            errors.append(_("월은 2026-01처럼 입력하세요."))
+    start, end = chosen
+    if start > end or (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        errors.append(_("기간은 시작 월부터 3년 이내의 끝 월까지로 정하세요."))
+        start, end = default
     return start, end, errors
 
 
-MAX_PERIOD_DAYS = 3 * 366
+MAX_MONTHS = 36
 
 
 def _results(request):
@@ -423,7 +427,7 @@ def satisfaction_export(request):
     person, results, _errors = _results(request)
     services.survey_results_export_record(
         actor=person,
-        period=f"{results.start.isoformat()}~{results.end.isoformat()}",
+        period=f"{results.start:%Y-%m}~{results.end:%Y-%m}",
         origin=Origin.from_request(request),
     )
     rows = [
@@ -438,5 +442,5 @@ def satisfaction_export(request):
         header=[str(_("구분")), str(_("대상")), str(_("완료 민원")), str(_("응답")),
                 str(_("응답률(%)")), str(_("점수(100점 환산)")), str(_("후속 조치 대상"))],
         rows=rows,
-        filename=f"satisfaction-{results.start.isoformat()}-{results.end.isoformat()}.xlsx",
+        filename=f"satisfaction-{results.start:%Y-%m}-{results.end:%Y-%m}.xlsx",
     )

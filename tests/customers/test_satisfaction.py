@@ -12,7 +12,9 @@ from openpyxl import load_workbook
 from core.audit.events import EventType
 from core.audit.models import AuditEvent
 from core.customers import selectors
+from core.customers.models import SatisfactionTally
 from core.customers.services import case_assign, case_close, case_receive, survey_answer
+from core.customers.tally import tally_rebuild
 from tests.conftest import agency_client
 from tests.customers.conftest import intake
 from tests.factories import PersonFactory
@@ -73,11 +75,13 @@ def test_a_unit_head_reads_only_their_units_results_and_staff_none(alpha_people,
 
 def test_a_bad_period_is_answered_in_korean(alpha_people):
     client = agency_client("alpha", alpha_people.admin.user)
-    page = client.get("/cases/satisfaction/?start=어제&end=2020-01-01")
+    page = client.get("/cases/satisfaction/?start=어제&end=2020-13")
     assert page.status_code == 200
-    assert "2026-01-31처럼" in page.content.decode()
+    assert "2026-01처럼" in page.content.decode()
     assert "3년 이내" in client.get(
-        "/cases/satisfaction/?start=2026-05-01&end=2026-01-01").content.decode()
+        "/cases/satisfaction/?start=2026-05&end=2026-01").content.decode()
+    assert "3년 이내" in client.get(
+        "/cases/satisfaction/?start=2020-01&end=2026-01").content.decode()
 
 
 def test_the_export_keeps_names_as_text_and_is_audited(alpha_people, officer):
@@ -116,6 +120,22 @@ def test_cases_closed_outside_the_period_are_not_counted(alpha_people, officer):
     with schema_context("alpha"):
         old = _handled(assignee=people.staff, closer=people.head, points=7)
         Case.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timedelta(days=400))
+        tally_rebuild()  # the counts follow the cases (as after a restore)
         today = timezone.localdate()
         results = selectors.satisfaction_results(start=today - timedelta(days=30), end=today)
-    assert results.total.closed == 0 and results.people == []
+        assert results.total.closed == 0 and results.people == []
+        earlier = today - timedelta(days=400)
+        results = selectors.satisfaction_results(start=earlier, end=earlier)
+        assert (results.total.closed, results.total.answered) == (1, 1)
+
+
+def test_the_running_counts_equal_a_recount_from_the_cases(alpha_people, officer):
+    people = alpha_people
+    _results_for(people, officer)
+    fields = ("month", "unit_id", "person_id", "case_type", "closed", "answered", "score_sum",
+              "low")
+    with schema_context("alpha"):
+        running = sorted(SatisfactionTally.objects.values_list(*fields))
+        tally_rebuild()
+        assert sorted(SatisfactionTally.objects.values_list(*fields)) == running
+    assert sum(row[4] for row in running) == 5 and sum(row[5] for row in running) == 4
