@@ -20,7 +20,8 @@ month> (twelve months) as the customer officer (django.test.Client, DEBUG off, p
 selector ``satisfaction_results`` alone, and as the baseline the least any year's results
 must do — ``count(*)`` of the year's closed cases — so the ratio says what grouping five
 ways, joining the responses and rendering add. Environment knobs: BENCH_CASES (default
-100000), BENCH_SAMPLES (default 30), BENCH_DATABASE.
+100000), BENCH_SAMPLES (default 30), BENCH_DATABASE, BENCH_PROFILE (print where one page
+call spends its time).
 """
 
 import os
@@ -182,6 +183,13 @@ def run() -> int:
             elapsed = timed(call)
             if round_ >= WARMUP:
                 series[name].append(elapsed)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(page)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     with schema_context(agency.schema_name):
         results = satisfaction_results(start=start, end=today)
     print(f"months {start:%Y-%m} ~ {this_month:%Y-%m}: {results.total.closed:,} closed, "

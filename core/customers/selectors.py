@@ -210,6 +210,17 @@ class ResultRow:
             return Decimal(0)
         return (Decimal(self.answered) * 100 / self.closed).quantize(Decimal("0.1"))
 
+    def cells(self) -> tuple[str, str, str, str | None, str]:
+        """Closed, answered, rate, score (None below the minimum) and low, as the page shows
+        them: formatted once here rather than localised cell by cell in the template."""
+        return (
+            f"{self.closed:,}",
+            f"{self.answered:,}",
+            f"{self.rate}%",
+            None if self.score is None else f"{self.score}",
+            "—" if self.low is None else f"{self.low:,}",
+        )
+
 
 @dataclass(frozen=True)
 class Results:

@@ -90,6 +90,8 @@ def test_the_export_keeps_names_as_text_and_is_audited(alpha_people, officer):
         sneaky = PersonFactory(name="=HYPERLINK(\"http://x\")", unit=people.staff.unit)
         for points in (7, 7, 7):
             _handled(assignee=sneaky, closer=people.head, points=points)
+    page = agency_client("alpha", officer.user).get("/cases/satisfaction/").content.decode()
+    assert "=HYPERLINK(&quot;http://x&quot;)" in page  # a name is text on the page too
     response = agency_client("alpha", officer.user).get("/cases/satisfaction/export/")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
