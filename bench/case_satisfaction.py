@@ -16,12 +16,17 @@ answer in production) are then recounted from those cases with ``tally_rebuild``
 The tables are vacuumed and analysed, as autovacuum would leave them.
 
 Measured, interleaved per round: GET /cases/satisfaction/?start=<11 months ago>&end=<this
-month> (twelve months) as the customer officer (django.test.Client, DEBUG off, perf_counter around the call), the
-selector ``satisfaction_results`` alone, and as the baseline the least any year's results
-must do — ``count(*)`` of the year's closed cases — so the ratio says what grouping five
-ways, joining the responses and rendering add. Environment knobs: BENCH_CASES (default
-100000), BENCH_SAMPLES (default 30), BENCH_DATABASE, BENCH_PROFILE (print where one page
-call spends its time).
+month> (twelve months) as the customer officer (django.test.Client, DEBUG off, perf_counter
+around the call), the selector ``satisfaction_results`` alone, and as the baseline what a
+year's results would cost at the least without the monthly counts — ``count(*)`` of the
+year's closed cases — so the ratio compares the page with one scan of the cases.
+Environment knobs: BENCH_CASES (default 100000), BENCH_SAMPLES (default 30),
+BENCH_DATABASE, BENCH_PROFILE (print where one page call spends its time).
+
+Figures (2026-12-02, this 2-CPU machine at load average ~10, default size): page p50 128 ms,
+p95 162 ms; selector p95 83 ms; baseline p95 79 ms (ratio 2.1×): PASS. Reading the cases
+directly (one GROUPING SETS scan joined with the responses, before the monthly counts) took
+1.5–1.9 s for the selector at the same load.
 """
 
 import os
