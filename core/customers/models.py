@@ -33,13 +33,17 @@ class Customer(models.Model):
     consent_version = models.CharField(_("동의문 버전"), max_length=20)
     consented_at = models.DateTimeField(_("동의 일시"))
     retain_until = models.DateField(_("보유 기한"))
+    # Set by the retention job once the personal data above has been erased (개인정보
+    # 보호법 제21조): the row stays only as the anonymous customer of its cases.
+    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("고객")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone="") | ~Q(agency_code=""),
+                condition=~Q(email="") | ~Q(phone="") | ~Q(agency_code="")
+                | Q(anonymised_at__isnull=False),
                 name="customer_has_a_contact",
             ),
         ]
@@ -141,6 +145,10 @@ class Case(models.Model):
             ),
             models.Index(fields=["handling_unit", "due_on"], name="case_unit_due_idx"),
             models.Index(fields=["assignee", "due_on"], name="case_assignee_due_idx"),
+            # Satisfaction results read the cases closed in a period.
+            models.Index(
+                fields=["closed_at"], condition=Q(status="closed"), name="case_closed_at_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,3 +258,64 @@ class OutgoingRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SurveyResponse(models.Model):
+    """The customer's one answer to the satisfaction survey of a closed case (고객만족도).
+
+    Written once from the status page and never edited (no service changes it; staff read
+    only aggregates). The rule version whose questions and scale were asked is pinned. The
+    one-to-one key is the database's guarantee of one response per case. Results read the
+    person, unit and type from the case, which no move changes once it is closed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survey_response")
+    # The survey rule version asked (None: the standard model's default, no version row).
+    rule_version_id = models.IntegerField(null=True, blank=True)
+    scale = models.PositiveSmallIntegerField(_("척도"))
+    answers = models.JSONField(_("응답"))
+    mean = models.DecimalField(_("평균"), max_digits=5, decimal_places=2)
+    # The mean on a 0–100 scale, so that versions with different scales roll up together.
+    score = models.DecimalField(_("환산 점수"), max_digits=5, decimal_places=1)
+    low = models.BooleanField(_("후속 조치 대상"), default=False)
+    comment = models.TextField(_("의견"), blank=True)
+    answered_at = models.DateTimeField(_("응답 일시"))
+
+    class Meta:
+        verbose_name = _("만족도 응답")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="survey_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class SatisfactionTally(models.Model):
+    """The monthly counts behind the satisfaction results, kept as cases close and surveys
+    are answered (in the same transaction), so a year of results reads at most a few
+    thousand rows whatever the number of cases. One row per month of closure, handling
+    unit, assignee and case type; ids by value, 0 for none. ``tally.tally_rebuild``
+    recounts them from the cases (back-fill, checks)."""
+
+    month = models.DateField()  # the first day of the month the cases closed in
+    unit_id = models.IntegerField(default=0)
+    person_id = models.IntegerField(default=0)
+    case_type = models.CharField(max_length=40)
+    case_type_name = models.CharField(max_length=100)
+    closed = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    low = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit_id", "person_id", "case_type"],
+                name="satisfaction_tally_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}/{self.person_id}/{self.case_type}"

@@ -7,13 +7,15 @@ details and of each attachment downloaded; and requests between agencies on the 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.approvals.models import Document
 from core.approvals.selectors import visible_documents
@@ -31,6 +33,7 @@ from core.customers.models import (
     Customer,
     CustomerKind,
     OutgoingRequest,
+    SurveyResponse,
 )
 from core.customers.selectors import (
     case_stages,
@@ -38,7 +41,9 @@ from core.customers.selectors import (
     handles,
     has_approved_document,
     is_customer_officer,
+    survey_of,
 )
+from core.customers.tally import tally_answered, tally_closed
 from core.customers.workdays import add_working_days, due_date, working_days_between
 from core.exchange import services as exchange
 from core.exchange.models import RequestStatus
@@ -228,7 +233,13 @@ def case_receive(
                 subject=case,
                 subject_label=case.number,
                 unit_id=case.handling_unit_id,
-                payload={"number": case.number, "case_type": case.case_type, "channel": channel},
+                payload={
+                    "number": case.number,
+                    "case_type": case.case_type,
+                    "person": None,
+                    "unit": case.handling_unit_id,
+                    "channel": channel,
+                },
                 changes={"agency_request": [None, exchange_request_id]}
                 if exchange_request_id
                 else None,
@@ -306,7 +317,13 @@ def _record(
         unit_id=case.handling_unit_id,
         audience=[case.assignee_id] if case.assignee_id else (),
         changes=changes,
-        payload={"number": case.number, "case_type": case.case_type, **payload},
+        payload={
+            "number": case.number,
+            "case_type": case.case_type,
+            "person": case.assignee_id,
+            "unit": case.handling_unit_id,
+            **payload,
+        },
         origin=origin,
     )
 
@@ -381,7 +398,15 @@ def case_extend(
         case.due_on, case.extended, case.status = new_due, True, CaseStatus.EXTENDED
         case.save(update_fields=["due_on", "extended", "status"])
         _step(case, actor, note=reason.strip()[:500])
-        _record(EventType.CASE_EXTENDED, case, actor, origin, changes, due_on=new_due.isoformat())
+        _record(
+            EventType.CASE_EXTENDED,
+            case,
+            actor,
+            origin,
+            changes,
+            due_on=new_due.isoformat(),
+            days=days,
+        )
     return case
 
 
@@ -424,7 +449,22 @@ def case_close(*, case: Case, answer: str, actor: Person, origin: Origin = COMMA
             on_time=closed_on <= case.due_on,
             handling_days=working_days_between(timezone.localdate(case.received_at), closed_on),
         )
+        tally_closed(case)
+        _survey_invite(case, actor, origin, closed_on)
     return case
+
+
+def _survey_invite(case: Case, actor: Person, origin: Origin, closed_on: date) -> None:
+    """Invite the customer to the satisfaction survey (on the status page, and by the
+    notice that hooks on this event): recorded with the last day an answer is taken."""
+    rule = rule_version(kind="survey", on=closed_on).rule
+    _record(
+        EventType.SURVEY_INVITED,
+        case,
+        actor,
+        origin,
+        closes_on=(closed_on + timedelta(days=rule.open_days)).isoformat(),
+    )
 
 
 def case_link_revoke(*, case: Case, actor: Person, origin: Origin = COMMAND_ORIGIN) -> str:
@@ -665,3 +705,147 @@ def incoming_request_receive(*, pk: int, actor: Person, origin: Origin = COMMAND
             exchange_request_id=request.pk,
         )
     return case
+
+
+MAX_COMMENT = 2_000
+FOLLOW_UP_DAYS = 7
+SURVEY_ORIGIN = Origin(request_id="customers.survey")
+ANSWERED_TWICE = gettext_lazy(
+    "이미 이 민원의 만족도 조사에 응답하셨습니다. 응답은 한 번만 할 수 있습니다."
+)
+
+
+def _check_answers(answers: list, questions: int, scale: int) -> list[int]:
+    """The answers as integers on the scale, one per question; Korean refusal otherwise."""
+    try:
+        values = [int(a) for a in answers]
+    except (TypeError, ValueError):
+        values = []
+    if len(values) != questions or any(not 1 <= v <= scale for v in values):
+        raise ValidationError(
+            {"answers": _("모든 문항에 1점에서 %(n)d점 사이로 답하세요.") % {"n": scale}}
+        )
+    return values
+
+
+def _scores(values: list[int], scale: int) -> tuple[Decimal, Decimal]:
+    """The mean on the survey's scale and on 0–100 (1 → 0, the top point → 100)."""
+    mean = Decimal(sum(values)) / len(values)
+    score = (mean - 1) * 100 / (scale - 1)
+    return (
+        mean.quantize(Decimal("0.01"), ROUND_HALF_UP),
+        score.quantize(Decimal("0.1"), ROUND_HALF_UP),
+    )
+
+
+def survey_answer(
+    *, case: Case, answers: list, comment: str = "", origin: Origin = COMMAND_ORIGIN
+) -> SurveyResponse:
+    """Record the customer's one answer to the survey of their closed case (고객만족도),
+    reached through the private status link. A second answer, an answer to an open case or
+    after the survey closed is refused in Korean and nothing is written. A mean at or below
+    the rule's threshold opens a follow-up task for the head of the handling unit."""
+    survey = survey_of(case)
+    if survey is None:
+        raise ValidationError(_("처리가 끝난 민원에만 만족도 조사에 응답할 수 있습니다."))
+    if survey.answered:
+        raise ValidationError(ANSWERED_TWICE)
+    if not survey.is_open:
+        raise ValidationError(
+            _("응답 기간(%(date)s까지)이 지나 응답할 수 없습니다.")
+            % {"date": survey.closes_on.isoformat()}
+        )
+    rule = survey.version.rule
+    values = _check_answers(answers, len(rule.questions), rule.scale)
+    comment = (comment or "").strip() if rule.comment else ""
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError(
+            {"comment": _("의견은 %(n)s자까지 입력할 수 있습니다.") % {"n": f"{MAX_COMMENT:,}"}}
+        )
+    mean, score = _scores(values, rule.scale)
+    try:
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("handling_unit__head")
+                .get(pk=case.pk)
+            )
+            response = SurveyResponse.objects.create(
+                case=locked,
+                rule_version_id=survey.version.id,
+                scale=rule.scale,
+                answers=values,
+                mean=mean,
+                score=score,
+                low=mean <= rule.low_mean,
+                comment=comment,
+                answered_at=timezone.now(),
+            )
+            event_record(
+                EventType.SURVEY_ANSWERED,
+                actor=None,
+                subject=response,
+                subject_label=str(_("만족도 응답")),
+                person_id=locked.assignee_id,
+                unit_id=locked.handling_unit_id,
+                payload={
+                    "case_type": locked.case_type,
+                    "person": locked.assignee_id,
+                    "unit": locked.handling_unit_id,
+                    "scale": rule.scale,
+                    "mean": float(mean),
+                    "score": float(score),
+                    "low": response.low,
+                },
+                origin=origin,
+            )
+            tally_answered(locked, score=score, low=response.low)
+            if response.low:
+                _follow_up_open(locked, rule.low_mean)
+    except IntegrityError:
+        # Answered a moment ago from another tab: the one-to-one key refused this one.
+        if SurveyResponse.objects.filter(case_id=case.pk).exists():
+            raise ValidationError(ANSWERED_TWICE) from None
+        raise
+    return response
+
+
+def _follow_up_open(case: Case, threshold: Decimal) -> None:
+    """A task card for the head of the handling unit: review the case whose satisfaction
+    was low. It names the case, never the customer's answers or comment. Without a head,
+    nothing is opened (the results page still counts the low scores)."""
+    from core.work.models import Priority
+    from core.work.services import task_create
+
+    unit = case.handling_unit
+    head = unit.head if unit else None
+    if head is None or not head.is_active:
+        return
+    today = timezone.localdate()
+    task_create(
+        actor=head,
+        owner=head,
+        unit=unit,
+        title=_("고객만족도 후속 조치: 민원 %(number)s") % {"number": case.number},
+        plan=_(
+            "고객만족도 조사 응답의 평균이 기준(%(n)s점 이하)에 들었습니다. 처리 과정을 "
+            "점검하고 개선 조치를 기록하세요. (만족도 조사가 자동으로 등록한 과제)"
+        )
+        % {"n": f"{threshold.normalize():f}"},
+        start_date=today,
+        due_date=add_working_days(today, FOLLOW_UP_DAYS),
+        priority=Priority.HIGH,
+        origin=SURVEY_ORIGIN,
+    )
+
+
+def survey_results_export_record(
+    *, actor: Person, period: str, origin: Origin = COMMAND_ORIGIN
+) -> None:
+    """Record that ``actor`` downloaded the satisfaction results of ``period``."""
+    event_record(
+        EventType.SURVEY_RESULTS_EXPORTED,
+        actor=actor,
+        changes={"filters": period},
+        origin=origin,
+    )

@@ -2,6 +2,8 @@
 staff's case box, case page, moves, attachments and phone/visit entry, and requests between
 agencies on the platform (sent and followed here; received here as cases)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -12,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +25,7 @@ from core.customers.models import CaseStatus, Channel
 from core.exchange import selectors as exchange
 from core.org.models import Person, PersonStatus, Unit
 from core.portal.access import current_person
+from core.spreadsheets import xlsx_response
 
 # Filings per address per hour on the public page (floods are refused in Korean).
 INTAKE_LIMIT = 5
@@ -150,13 +154,12 @@ def _step_text(step) -> str:
     return str(STEP_TEXT[step.status])
 
 
-@login_not_required
-@require_GET
-def public_status(request, token: str):
-    """The case's steps as the customer reads them; a wrong or revoked link is not found."""
-    case = selectors.case_by_token(token)
-    if case is None:
-        raise Http404
+def _status_page(request, case, *, errors=(), posted=None, status: int = 200) -> HttpResponse:
+    survey, posted = selectors.survey_of(case), posted or {}
+    questions = [
+        (i, question.text, posted.get(f"q{i}", ""))
+        for i, question in enumerate(survey.version.rule.questions if survey else [], start=1)
+    ]
     return _private(
         render(
             request,
@@ -166,9 +169,49 @@ def public_status(request, token: str):
                 "today": timezone.localdate(),
                 "steps": [(_step_text(step), step) for step in case.steps.all()],
                 "progress": selectors.shared_progress(case),
+                "survey": survey,
+                "questions": questions,
+                "survey_errors": errors,
+                "posted": posted,
             },
+            status=status,
         )
     )
+
+
+@login_not_required
+@require_GET
+def public_status(request, token: str):
+    """The case's steps as the customer reads them, and once it is closed the satisfaction
+    survey; a wrong or revoked link is not found."""
+    case = selectors.case_by_token(token)
+    if case is None:
+        raise Http404
+    return _status_page(request, case)
+
+
+@login_not_required
+@require_POST
+def public_survey(request, token: str):
+    """Answer the satisfaction survey of a closed case, once, through its private link."""
+    case = selectors.case_by_token(token)
+    if case is None:
+        raise Http404
+    survey = selectors.survey_of(case)
+    count = len(survey.version.rule.questions) if survey else 0
+    answers = [request.POST.get(f"q{i}", "") for i in range(1, count + 1)]
+    try:
+        services.survey_answer(
+            case=case,
+            answers=answers,
+            comment=request.POST.get("comment", ""),
+            origin=Origin.from_request(request),
+        )
+    except ValidationError as error:
+        posted = {f"q{i}": value for i, value in enumerate(answers, start=1)}
+        posted["comment"] = request.POST.get("comment", "")[: services.MAX_COMMENT]
+        return _status_page(request, case, errors=error.messages, posted=posted, status=400)
+    return redirect("public_requests:status", token)
 
 
 def _me(request) -> Person:
@@ -203,6 +246,7 @@ def box(request):
             "today": timezone.localdate(),
             "units": Unit.objects.filter(is_active=True).order_by("sort_order", "name"),
             "querystring": request.GET.copy(),
+            "satisfaction": selectors.may_read_satisfaction(person),
         },
     )
 
@@ -402,6 +446,63 @@ def outgoing(request):
     )
 
 
+def _month(raw: str) -> date:
+    """"2026-03" (or a date in it) as its first day; ValueError otherwise."""
+    year, month = raw.strip()[:7].split("-")
+    return date(int(year), int(month), 1)
+
+
+def _period(request) -> tuple[date, date, list[str]]:
+    """The months asked for (시작 월, 끝 월), January of this year to this month by
+    default; at most three years."""
+    this_month = timezone.localdate().replace(day=1)
+    default = (this_month.replace(month=1), this_month)
+    chosen, errors = list(default), []
+    for index, name in enumerate(("start", "end")):
+        raw = request.GET.get(name, "")
+        if not raw.strip():
+            continue
+        try:
+            chosen[index] = _month(raw)
+        except ValueError:
+            errors.append(_("월은 2026-01처럼 입력하세요."))
+    start, end = chosen
+    if start > end or (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        errors.append(_("기간은 시작 월부터 3년 이내의 끝 월까지로 정하세요."))
+        start, end = default
+    return start, end, errors
+
+
+MAX_MONTHS = 36
+
+
+def _results(request):
+    person = _me(request)
+    if not selectors.may_read_satisfaction(person):
+        raise Http404
+    start, end, errors = _period(request)
+    units = selectors.satisfaction_units(person)
+    return person, selectors.satisfaction_results(start=start, end=end, units=units), errors
+
+
+@require_GET
+def satisfaction(request):
+    """Satisfaction results by person, unit, case type and month, with response rates —
+    aggregates only, for customer officers, admins and the heads of the units concerned."""
+    _person, results, errors = _results(request)
+    return render(
+        request,
+        "customers/satisfaction.html",
+        {
+            "results": results,
+            "errors": errors,
+            "minimum": selectors.MIN_RESPONSES,
+            "sections": _shown(_sections(results)),
+            "total": results.total.cells(),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def outgoing_new(request):
     """Send a request or query to another agency on the platform."""
@@ -476,3 +577,53 @@ def incoming_receive(request, pk: int):
         return redirect("cases:incoming")
     messages.success(request, _("%(number)s 민원으로 접수했습니다.") % {"number": case.number})
     return redirect("cases:detail", case.pk)
+
+
+def _sections(results) -> list[tuple[str, str, list]]:
+    return [
+        ("people", _("담당자별"), results.people),
+        ("units", _("부서별"), results.units),
+        ("types", _("민원 유형별"), results.types),
+        ("months", _("월별"), results.months),
+    ]
+
+
+_ROW = ('<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td></tr>")
+
+
+def _shown(sections) -> list[tuple[str, str, str]]:
+    """Each section's table body, escaped and joined in one pass: a year of an agency has a
+    row per person, and cell-by-cell template rendering was most of the page's time."""
+    too_few = format_html('<span class="hm-muted">{}</span>', _("응답 부족"))
+    return [
+        (key, label, format_html_join("\n", _ROW, (
+            (row.label, closed, answered, rate, too_few if score is None else score, low)
+            for row in rows for closed, answered, rate, score, low in [row.cells()])))
+        for key, label, rows in sections
+    ]
+
+
+@require_GET
+def satisfaction_export(request):
+    """The same results as an XLSX file (text cells stay text); the download is audited."""
+    person, results, _errors = _results(request)
+    services.survey_results_export_record(
+        actor=person,
+        period=f"{results.start:%Y-%m}~{results.end:%Y-%m}",
+        origin=Origin.from_request(request),
+    )
+    rows = [
+        [str(section), row.label, row.closed, row.answered, float(row.rate),
+         float(row.score) if row.score is not None else "—", row.low if row.low is not None
+         else "—"]
+        for _key, section, group in [*_sections(results), ("total", _("전체"), [results.total])]
+        for row in group
+    ]
+    return xlsx_response(
+        sheet_title=str(_("고객만족도")),
+        header=[str(_("구분")), str(_("대상")), str(_("완료 민원")), str(_("응답")),
+                str(_("응답률(%)")), str(_("점수(100점 환산)")), str(_("후속 조치 대상"))],
+        rows=rows,
+        filename=f"satisfaction-{results.start:%Y-%m}-{results.end:%Y-%m}.xlsx",
+    )

@@ -9,7 +9,10 @@ def test_the_isolation_matrix_covers_the_case_routes():
     for path in (
         "/public/requests/new/",
         "/public/requests/x/",
+        "/public/requests/x/survey/",
         "/cases/",
+        "/cases/satisfaction/",
+        "/cases/satisfaction/export/",
         "/cases/new/",
         "/cases/1/",
         "/cases/1/x/",
