@@ -124,6 +124,14 @@ class EventType(models.TextChoices):
     CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
     CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
 
+    ACTIVITY_RECORD_ADDED = "activity.record_added", _("활동실적 등록")
+    ACTIVITY_RECORD_CONFIRMED = "activity.record_confirmed", _("활동실적 확인")
+    ACTIVITY_RECORD_RETURNED = "activity.record_returned", _("활동실적 반려")
+    ACTIVITY_RECORDS_EXPORTED = "activity.records_exported", _("활동실적 내려받기")
+    CARD_ENTRY_ADDED = "activity.card_entry_added", _("성과관리카드 기재")
+    CARD_ENTRY_EDITED = "activity.card_entry_edited", _("성과관리카드 수정")
+    PERFORMANCE_REPORT_EXPORTED = "activity.report_exported", _("성과 보고서 내려받기")
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -235,6 +243,18 @@ SPECS: dict[EventType, Spec] = {
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
+    # Activity records (활동실적): added by hand, confirmed or returned by the rater. Records
+    # collected from other moves write no event of their own (the move is the record).
+    EventType.ACTIVITY_RECORD_ADDED: Spec(Visibility.INVOLVED, {"title": str, "kind": str,
+                                                                 "occurred_on": str}),
+    EventType.ACTIVITY_RECORD_CONFIRMED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORD_RETURNED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORDS_EXPORTED: _ADMIN,
+    # The performance card (성과관리카드) is personnel evidence: the kind of entry only, its
+    # words stay in the admins' audit row.
+    EventType.CARD_ENTRY_ADDED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.CARD_ENTRY_EDITED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.PERFORMANCE_REPORT_EXPORTED: _ADMIN,
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -278,6 +298,9 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "evidence": _("증빙"),
+    "period": _("기간"),
+    "format": _("형식"),
 }
 
 
