@@ -125,7 +125,7 @@ def _day(value: date | None) -> str:
 
 
 def report_xlsx_response(report: Report):
-    summary = [[label, count] for label, count in report.counts]
+    summary = [[str(label), count] for label, count in report.counts]
     summary.append([_("과제 진행보고 (보고 건수)"), len(report.progress_reports)])
     sheets = [(_("요약"), [_("구분"), _("건수")], summary)]
     if report.members:
