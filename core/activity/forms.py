@@ -43,8 +43,9 @@ class RecordForm(forms.Form):
                                                   "required": _("날짜를 입력하세요.")})
     evidence_type = forms.ChoiceField(label=_("연결할 증빙 자료"), required=False,
                                       choices=[("", _("연결하지 않음")), *EvidenceType.choices])
-    evidence_id = forms.CharField(label=_("증빙 자료 번호"), required=False, max_length=20,
-                                  help_text=_("문서·과제·메모보고·지시사항·민원의 주소에 있는 번호"))
+    evidence_id = forms.CharField(
+        label=_("증빙 자료 번호"), required=False, max_length=20,
+        help_text=_("문서·과제·메모보고·지시사항·민원의 주소에 있는 번호"))
 
 
 class ReturnForm(forms.Form):

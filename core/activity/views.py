@@ -64,8 +64,9 @@ def records(request):
                              filename=f"activity-{stamp}.xlsx")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "activity/records.html", {
-        "page": page, "form": form, "querystring": request.GET.copy(),
+        "person": person, "page": page, "form": form, "querystring": request.GET.copy(),
         "to_confirm": selectors.records_to_confirm(person=person).count(),
+        "headed_units": Unit.objects.filter(pk__in=selectors.headed_unit_ids(person)),
         "may_collect": can_manage_org(person)}, status=400 if form.errors else 200)
 
 

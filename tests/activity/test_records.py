@@ -196,9 +196,11 @@ def test_my_list_filters_by_period_and_kind_pages_and_exports(alpha_people):
     _collected(alpha_people, 35, date(2025, 3, 1))
     _collected(alpha_people, 2, date(2024, 3, 1))
     client = agency_client("alpha", alpha_people.staff.user)
-    page = client.get("/activity/", {"since": "2025-01-01", "until": "2025-12-31"}).content.decode()
+    page = client.get("/activity/", {"since": "2025-01-01",
+                                     "until": "2025-12-31"}).content.decode()
     assert "총 35건" in page and "실적 34" in page and "실적 4<" not in page
-    assert "2 / 2 쪽" in client.get("/activity/", {"since": "2025-01-01", "page": 2}).content.decode()
+    second = client.get("/activity/", {"since": "2025-01-01", "page": 2}).content.decode()
+    assert "2 / 2 쪽" in second
     empty = client.get("/activity/", {"kind": "document"}).content.decode()
     assert "조건에 맞는 활동실적이 없습니다" in empty
     bad = client.get("/activity/", {"since": "2025-12-31", "until": "2025-01-01"})
