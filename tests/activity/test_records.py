@@ -214,3 +214,18 @@ def test_my_list_filters_by_period_and_kind_pages_and_exports(alpha_people):
     # Others' records never appear in my list.
     other = agency_client("alpha", alpha_people.other.user)
     assert "조건에 맞는 활동실적이 없습니다" in other.get("/activity/").content.decode()
+
+
+def test_the_list_reads_as_many_queries_for_thirty_records_as_for_three(alpha_people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = agency_client("alpha", alpha_people.staff.user)
+    counts = []
+    for n in (3, 27):
+        _collected(alpha_people, n, date(2025, 3, 1))
+        client.get("/activity/")  # the shell's kept fragments warm
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/activity/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
