@@ -137,6 +137,14 @@ class EventType(models.TextChoices):
     SURVEY_RESULTS_EXPORTED = "customers.survey_results_exported", _("고객만족도 결과 내려받기")
     CUSTOMERS_RETENTION_APPLIED = "customers.retention_applied", _("개인정보 보유기간 경과 처리")
 
+    ACTIVITY_RECORD_ADDED = "activity.record_added", _("활동실적 등록")
+    ACTIVITY_RECORD_CONFIRMED = "activity.record_confirmed", _("활동실적 확인")
+    ACTIVITY_RECORD_RETURNED = "activity.record_returned", _("활동실적 반려")
+    ACTIVITY_RECORDS_EXPORTED = "activity.records_exported", _("활동실적 내려받기")
+    CARD_ENTRY_ADDED = "activity.card_entry_added", _("성과관리카드 기재")
+    CARD_ENTRY_EDITED = "activity.card_entry_edited", _("성과관리카드 수정")
+    PERFORMANCE_REPORT_EXPORTED = "activity.report_exported", _("성과 보고서 내려받기")
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -273,6 +281,18 @@ SPECS: dict[EventType, Spec] = {
     # What the retention job did to customers past their retention date (counts).
     EventType.CUSTOMERS_RETENTION_APPLIED: Spec(Visibility.ADMIN, {
         "anonymised": int, "deleted": int, "held": int}),
+    # Activity records (활동실적): added by hand, confirmed or returned by the rater. Records
+    # collected from other moves write no event of their own (the move is the record).
+    EventType.ACTIVITY_RECORD_ADDED: Spec(Visibility.INVOLVED, {"title": str, "kind": str,
+                                                                 "occurred_on": str}),
+    EventType.ACTIVITY_RECORD_CONFIRMED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORD_RETURNED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORDS_EXPORTED: _ADMIN,
+    # The performance card (성과관리카드) is personnel evidence: the kind of entry only, its
+    # words stay in the admins' audit row.
+    EventType.CARD_ENTRY_ADDED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.CARD_ENTRY_EDITED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.PERFORMANCE_REPORT_EXPORTED: _ADMIN,
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -326,6 +346,9 @@ CHANGE_LABELS = {
     "deleted": _("삭제"),
     "held": _("보류"),
     "retain_until": _("보유 기한"),
+    "evidence": _("증빙"),
+    "period": _("기간"),
+    "format": _("형식"),
 }
 
 

@@ -99,6 +99,7 @@ TENANT_APPS = [
     "core.schedules",
     "core.idempotency",
     "core.customers",
+    "core.activity",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
