@@ -1,6 +1,7 @@
 """Electronic approval pages: the boxes, drafting with its line, the document and its turns."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -256,48 +257,103 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
 def document(request, pk: int):
     person = current_person(request)
     signers = current_signers(request)
-    # Kept per person until the agency's data next changes (see ``person_cached``): whether
-    # they may read it and everything its card shows, the letterhead included.
-    card = person_cached(request, f"document-card:{pk}", lambda: _card(
-        request.tenant, person=person, pk=pk, signers=signers))
-    if card is None:
+    card = _CardLoader(request.tenant, person=person, pk=pk, signers=signers)
+    # What the page needs besides the card's kept fragments, kept per person until the
+    # agency's data next changes (``person_cached``): whether they may read it, its title and
+    # what they may do with it. A few words and flags: the document itself, its line and
+    # history are read (``card``) only when a kept fragment must be rendered afresh.
+    page = person_cached(request, f"document-page:{pk}", lambda: _page(card, person, signers))
+    if page is None:
         raise Http404
-    found, letterhead = card
-    steps = found.steps.all()
-    if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
-        services.circulation_mark_read(document=found, person=person)
-    services.document_read_record(document=found, reader=person, signers=signers,
-                                  origin=Origin.from_request(request))
-    my_step = None if found.drafter_id == person.pk else next(
-        (s for s in steps if s.person_id in signers
-         and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
-    skippable = found.drafter_id == person.pk and found.status in services.OPEN and any(
-        s.role == StepRole.REVIEWER and s.status == StepStatus.PENDING for s in steps)
-    to_acknowledge = any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY
-                         and s.acknowledged_at is None for s in steps)
+    if page.unread_circulation:
+        services.circulation_mark_read(document=card(), person=person)
+    if page.read_by_role_only:
+        services.document_read_record(document=card(), reader=person, signers=signers,
+                                      origin=Origin.from_request(request))
     return render(request, "approvals/document.html", {
-        "document": found, "my_turn": my_step is not None, "act_form": ActForm(),
-        **letterhead,
-        "boxes": boxes_in_order(found),
-        "returned": selectors.last_return(found),
-        "can_revise": my_step is not None and my_step.role == StepRole.REVIEWER,
-        "skip_form": SkipForm() if skippable else None,
-        "to_acknowledge": to_acknowledge,
-        "to_receive": [r for r in found.recipients.all() if r.unit_id == person.unit_id
-                       and r.dispatched_at and not r.received_at],
-        "can_withdraw": found.drafter_id == person.pk and found.status in services.OPEN,
-        "can_redraft": found.drafter_id == person.pk and found.status in services.EDITABLE,
-        "can_circulate": found.status == DocumentStatus.APPROVED and selectors.may_circulate(
-            person=person, document=found),
+        "page": page,
+        "document": SimpleLazyObject(card),
+        "boxes": SimpleLazyObject(lambda: boxes_in_order(card())),
+        "returned": SimpleLazyObject(lambda: selectors.last_return(card())),
+        "sending_authority": SimpleLazyObject(lambda: card.letterhead()["sending_authority"]),
+        "contact": SimpleLazyObject(lambda: card.letterhead()["contact"]),
+        "act_form": SimpleLazyObject(ActForm),
+        "skip_form": SkipForm() if page.skippable else None,
     })
 
 
-def _card(agency, *, person, pk: int, signers) -> tuple | None:
-    """The document as ``person`` may read it and its letterhead (발신명의, the foot)."""
-    found = selectors.document_for(person=person, pk=pk, signers=signers)
+class _CardLoader:
+    """The document as ``person`` may read it, with what its card shows, and its letterhead
+    (발신명의, the foot): each read at most once per request, and only when asked for."""
+
+    def __init__(self, agency, *, person, pk: int, signers: list[int]):
+        self.agency, self.person, self.pk, self.signers = agency, person, pk, signers
+        self._read: dict = {}
+
+    def __call__(self):
+        if "document" not in self._read:
+            self._read["document"] = selectors.document_for(
+                person=self.person, pk=self.pk, signers=self.signers)
+        return self._read["document"]
+
+    def letterhead(self) -> dict:
+        if "letterhead" not in self._read:
+            self._read["letterhead"] = org_selectors.letterhead(self.agency,
+                                                                self().handling_unit)
+        return self._read["letterhead"]
+
+
+@dataclass(frozen=True)
+class _Receipt:
+    pk: int
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class _DocumentPage:
+    """What the document page shows and offers ``person`` outside its kept fragments."""
+
+    pk: int
+    title: str
+    my_turn: bool
+    can_revise: bool
+    skippable: bool
+    to_acknowledge: bool
+    to_receive: tuple[_Receipt, ...]
+    can_withdraw: bool
+    can_redraft: bool
+    can_circulate: bool
+    unread_circulation: bool
+    read_by_role_only: bool
+
+
+def _page(card: _CardLoader, person, signers: list[int]) -> _DocumentPage | None:
+    found = card()
     if found is None:
         return None
-    return found, org_selectors.letterhead(agency, found.handling_unit)
+    steps = found.steps.all()
+    mine = found.drafter_id == person.pk
+    my_step = None if mine else next(
+        (s for s in steps if s.person_id in signers
+         and s.status in (StepStatus.PENDING, StepStatus.HELD)), None)
+    return _DocumentPage(
+        pk=found.pk, title=found.title, my_turn=my_step is not None,
+        can_revise=my_step is not None and my_step.role == StepRole.REVIEWER,
+        skippable=mine and found.status in services.OPEN and any(
+            s.role == StepRole.REVIEWER and s.status == StepStatus.PENDING for s in steps),
+        to_acknowledge=any(s.person_id == person.pk and s.sign_mark == SignMark.PROXY
+                           and s.acknowledged_at is None for s in steps),
+        to_receive=tuple(_Receipt(r.pk, r.unit.name) for r in found.recipients.all()
+                         if r.unit_id == person.unit_id and r.dispatched_at
+                         and not r.received_at),
+        can_withdraw=mine and found.status in services.OPEN,
+        can_redraft=mine and found.status in services.EDITABLE,
+        can_circulate=found.status == DocumentStatus.APPROVED and selectors.may_circulate(
+            person=person, document=found),
+        unread_circulation=any(c.person_id == person.pk and c.read_at is None
+                               for c in found.circulations.all()),
+        read_by_role_only=selectors.reads_by_role_only(person=person, document=found,
+                                                       signers=signers))
 
 
 @staff_only

@@ -113,6 +113,8 @@ class EventType(models.TextChoices):
     INSTRUCTION_COMPLETED = "work.instruction_completed", _("지시 이행")
 
     JOB_STARTED = "jobs.job_started", _("작업 시작")
+    JOB_RECOVERED = "jobs.job_recovered", _("멈춘 작업 정리")
+    FILES_SWEPT = "jobs.files_swept", _("남은 파일 정리")
 
     SCHEDULE_CREATED = "schedules.entry_created", _("일정 등록")
     SCHEDULE_UPDATED = "schedules.entry_updated", _("일정 변경")
@@ -243,6 +245,8 @@ SPECS: dict[EventType, Spec] = {
     EventType.SCHEDULE_UPDATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_DELETED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.JOB_STARTED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.JOB_RECOVERED: _ADMIN,
+    EventType.FILES_SWEPT: _ADMIN,
     EventType.FEED_ROTATED: _ADMIN,
     EventType.FEED_REVOKED: _ADMIN,
     # Case moves: the number and type, never the customer's words (the title may carry
@@ -310,6 +314,7 @@ CHANGE_LABELS = {
     "updated": _("변경"),
     "rows": _("행 수"),
     "file": _("파일"),
+    "removed": _("정리한 파일 수"),
     "version": _("판"),
     "readers": _("공람 대상"),
     "templates": _("템플릿"),

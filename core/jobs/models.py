@@ -52,6 +52,9 @@ class Job(models.Model):
     error = models.TextField(_("오류"), blank=True)
     created_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
     started_at = models.DateTimeField(_("시작 시각"), null=True, blank=True)
+    # Moved on by the running worker every few seconds (runner.Heartbeat): a job left
+    # "running" whose heartbeat stopped had its worker die under it (sweeps.jobs_stale_recover).
+    heartbeat_at = models.DateTimeField(_("마지막 응답 시각"), null=True, blank=True)
     finished_at = models.DateTimeField(_("종료 시각"), null=True, blank=True)
 
     class Meta:
@@ -64,7 +67,9 @@ class Job(models.Model):
             models.CheckConstraint(condition=Q(done__lte=models.F("total")) | Q(total=0),
                                    name="job_done_within_total"),
         ]
-        indexes = [models.Index(fields=["started_by", "-created_at"])]
+        indexes = [models.Index(fields=["started_by", "-created_at"]),
+                   models.Index(fields=["heartbeat_at"], condition=Q(status="running"),
+                                name="job_running_heartbeat")]
 
     def __str__(self) -> str:
         return self.title

@@ -13,6 +13,7 @@ Declare a job with ``@agency_task()`` (or ``@console_task()``) on a function
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -178,8 +179,10 @@ def _claim(job_id: str) -> Job | None:
     """Move the job from queued (or waiting to retry) to running, in one UPDATE; return None
     when another delivery already did."""
     try:
+        now = timezone.now()
         claimed = Job.objects.filter(pk=job_id, status__in=RUNNABLE).update(
-            status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now())
+            status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now,
+            heartbeat_at=now)
         job = Job.objects.get(pk=job_id)
     except (Job.DoesNotExist, ValidationError) as error:
         raise JobRefused(f"no job {job_id!r} in schema {connection.schema_name!r}") from error
@@ -231,7 +234,28 @@ class Progress:
     def __init__(self, job: Job, schema_name: str):
         self._job, self._schema = job, schema_name
         self._connection = None
+        # Read here, on the worker's thread: the heartbeat's thread has connections of its own.
+        self._params = connection.get_connection_params()
         self._written_at = 0.0
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        # While the body runs, a thread moves the job's heartbeat on (through the same
+        # connection of its own, so an open all-or-nothing transaction does not hide it);
+        # a worker that dies stops it, and jobs_stale_recover takes the job back.
+        self._beating = threading.Thread(target=self._beat, daemon=True,
+                                         name=f"job-heartbeat-{job.pk}")
+        self._beating.start()
+
+    def _beat(self) -> None:
+        statement = sql.SQL("UPDATE {} SET heartbeat_at = now() WHERE id = %s AND status = %s"
+                            ).format(sql.Identifier(self._schema, Job._meta.db_table))
+        while not self._stopped.wait(settings.HARMONY_JOB_HEARTBEAT_SECONDS):
+            try:
+                with self._lock, self._open().cursor() as cursor:
+                    cursor.execute(statement, [self._job.pk, JobStatus.RUNNING])
+            except Exception:  # noqa: BLE001 — a missed beat is retried at the next one
+                logger.warning("could not record the heartbeat of job %s", self._job.pk,
+                               exc_info=True)
 
     def __call__(self, done: int, total: int | None = None, *, step: str | None = None) -> None:
         finished = total is not None and done >= total
@@ -247,19 +271,20 @@ class Progress:
         statement = sql.SQL(
             "UPDATE {} SET done = %s, total = COALESCE(%s, total), step = COALESCE(%s, step) "
             "WHERE id = %s").format(sql.Identifier(self._schema, Job._meta.db_table))
-        with self._open().cursor() as cursor:
+        with self._lock, self._open().cursor() as cursor:
             cursor.execute(statement, [done, total, step, self._job.pk])
 
     def _open(self):
         if self._connection is None:
             import psycopg
 
-            self._connection = psycopg.connect(**connection.get_connection_params(),
-                                               autocommit=True)
+            self._connection = psycopg.connect(**self._params, autocommit=True)
             self._connection.execute("SET lock_timeout = '2s'")
         return self._connection
 
     def close(self) -> None:
+        self._stopped.set()
+        self._beating.join()
         if self._connection is not None:
             self._connection.close()
             self._connection = None

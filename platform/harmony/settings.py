@@ -242,6 +242,13 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Seconds to wait before each retry of a failed job: a job runs at most three times.
 HARMONY_JOB_RETRY_DELAYS = [10, 60]
+# A running job's worker moves its heartbeat on this often; a job whose heartbeat is older than
+# HARMONY_JOB_STALE_SECONDS had its worker die, and `harmony jobs-sweep` takes it back.
+HARMONY_JOB_HEARTBEAT_SECONDS = env_int("HARMONY_JOB_HEARTBEAT_SECONDS", 30)
+HARMONY_JOB_STALE_SECONDS = env_int("HARMONY_JOB_STALE_SECONDS", 300)
+# An uploaded file that no row names is removed by `harmony jobs-sweep` once it is this old
+# (a transaction rolled back after the file was written; younger ones may still commit).
+HARMONY_ORPHAN_FILE_MINUTES = env_int("HARMONY_ORPHAN_FILE_MINUTES", 60)
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

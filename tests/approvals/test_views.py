@@ -327,3 +327,24 @@ def test_a_circulation_deadline_in_the_past_is_refused(division_head):
     assert "공람 기한은 오늘이나 그 뒤여야 합니다" in response.content.decode()
     with schema_context("alpha"):
         assert not Circulation.objects.exists()
+
+
+def test_the_kept_document_page_shows_each_person_only_their_own_actions(division_head):
+    people = division_head
+    staff, hr, outsider = (agency_client("alpha", p.user)
+                           for p in (people.staff, people.hr, people.other))
+    _draft(staff, people)
+    with schema_context("alpha"):
+        document = Document.objects.get()
+    url = f"/approvals/{document.pk}/"
+    for _ in range(2):  # the second read comes from what the first one kept
+        as_drafter, as_signer = staff.get(url).content.decode(), hr.get(url).content.decode()
+        assert "회수" in as_drafter and 'id="act-title"' not in as_drafter
+        assert 'id="act-title"' in as_signer and "회수" not in as_signer
+        assert "민원 처리 개선 계획" in as_drafter and "민원 처리 개선 계획" in as_signer
+        assert outsider.get(url).status_code == 404
+
+    hr.post(f"/approvals/{document.pk}/act/", {"decision": "approve", "opinion": "협조"})
+
+    after = hr.get(url).content.decode()
+    assert 'id="act-title"' not in after and "협조" in after

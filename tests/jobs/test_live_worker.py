@@ -12,6 +12,7 @@ import re
 import secrets
 import threading
 import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -23,6 +24,7 @@ from django_tenants.utils import schema_context
 
 from core.jobs.models import Job, JobStatus
 from core.jobs.runner import job_start
+from core.jobs.sweeps import jobs_stale_recover
 from core.org.models import Person
 from tenants.models import Agency
 from tenants.services import agency_refresh_people_count
@@ -158,3 +160,22 @@ def test_a_big_import_runs_in_its_agency_only_and_refreshes_the_head_count_once(
     assert Agency.objects.get(schema_name=other).people_count == other_count
     beta_client = agency_client(other.replace("_", "-"), b.admin.user)
     assert beta_client.get(f"/jobs/{pk}/").status_code == 404
+
+
+def test_a_running_job_beats_so_the_sweep_leaves_it_alone(agencies, live_worker, settings):
+    settings.HARMONY_JOB_HEARTBEAT_SECONDS = 0.2
+    a, _b = agencies
+    schema = a.agency.schema_name
+    sample_jobs.GATE.clear()
+    with schema_context(schema):
+        job = job_start(job_task=sample_jobs.gated_job, title="오래 걸리는 작업",
+                        key=secrets.token_hex(4), actor=a.hr.user)
+    first = _wait_until(lambda: _job(schema, job.pk).heartbeat_at, "the job to be claimed")
+    _wait_until(lambda: _job(schema, job.pk).heartbeat_at > first, "a heartbeat")
+    try:
+        with schema_context(schema):
+            assert jobs_stale_recover(silent_for=timedelta(seconds=30)) == []
+            assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+    finally:
+        sample_jobs.GATE.set()
+    _wait_until(lambda: _job(schema, job.pk).status == JobStatus.SUCCEEDED, "the job's end")
