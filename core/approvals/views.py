@@ -25,6 +25,7 @@ from core.approvals.forms import (
     ActForm,
     CirculateForm,
     DraftForm,
+    ManagementForm,
     ReviseForm,
     SkipForm,
     line_edit,
@@ -48,6 +49,7 @@ from core.portal.access import (
     remember_queue_count,
 )
 from core.portal.feedback import flash_refused, form_refused
+from core.portal.params import digits_to_int
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
@@ -245,7 +247,7 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
             disclosure_ground=data["disclosure_ground"],
             recipient_units=data["recipient_units"],
             external_recipients=data["external_recipients"], via=data["via"],
-            attachments=data["attachments"], origin=origin)
+            attachments=data["attachments"], origin=origin, **form.management())
         if not submit:
             return document
         return services.document_submit(document=document, line=form.line(), actor=person,
@@ -264,8 +266,11 @@ def document(request, pk: int):
         raise Http404
     found, letterhead = card
     steps = found.steps.all()
-    if any(c.person_id == person.pk and c.read_at is None for c in found.circulations.all()):
+    mine = [c for c in found.circulations.all() if c.person_id == person.pk and c.read_at is None]
+    if mine:
         services.circulation_mark_read(document=found, person=person)
+        for circulation in mine:  # the reader opening it is not shown 미열람 on this page
+            circulation.read_at = timezone.now()
     services.document_read_record(document=found, reader=person, signers=signers,
                                   origin=Origin.from_request(request))
     my_step = None if found.drafter_id == person.pk else next(
@@ -289,6 +294,17 @@ def document(request, pk: int):
         "can_redraft": found.drafter_id == person.pk and found.status in services.EDITABLE,
         "can_circulate": found.status == DocumentStatus.APPROVED and selectors.may_circulate(
             person=person, document=found),
+        "status_label": selectors.status_for(document=found, person=person),
+        "me_pk": person.pk,
+        "policy_entries": selectors.policy_record(found),
+        "effect": selectors.notice_effect(found),
+        "management_form": ManagementForm(initial={
+            "retention": found.retention, "classification": found.classification})
+        if found.status != DocumentStatus.APPROVED and (
+            found.drafter_id == person.pk or my_step is not None) else None,
+        "handlers": org_selectors.unit_colleagues(person) if any(
+            r.unit_id == person.unit_id and r.dispatched_at and not r.received_at
+            for r in found.recipients.all()) else (),
     })
 
 
@@ -378,8 +394,14 @@ def receive(request, pk: int, recipient_pk: int):
     recipient = DocumentRecipient.objects.filter(document=found, pk=recipient_pk).first()
     if recipient is None:
         raise Http404
+    handler_id = digits_to_int(request.POST.get("handler") or "")
+    handler = (org_selectors.unit_colleagues(person).filter(pk=handler_id).first()
+               if handler_id else None)
     try:
+        if handler_id and handler is None:
+            raise ValidationError(_("처리담당자는 수신 부서의 재직 중인 직원이어야 합니다."))
         recipient = services.receipt_register(recipient=recipient, actor=person,
+                                              handler=handler,
                                               origin=Origin.from_request(request))
     except ValidationError as error:
         flash_refused(request, error)
@@ -401,6 +423,7 @@ def circulate(request, pk: int):
     if request.method == "POST" and form.is_valid():
         return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
                      people=list(form.cleaned_data["people"]),
+                     units=list(form.cleaned_data["units"]),
                      deadline=form.cleaned_data["deadline"])
     for errors in form.errors.values():
         for error in errors:
@@ -440,7 +463,7 @@ def redraft(request, pk: int):
                     disclosure_ground=data["disclosure_ground"],
                     recipient_units=data["recipient_units"],
                     external_recipients=data["external_recipients"], via=data["via"],
-                    attachments=data["attachments"], origin=origin)
+                    attachments=data["attachments"], origin=origin, **form.management())
                 if not saving:
                     services.document_submit(document=found, line=form.line(), actor=person,
                                              origin=origin)
@@ -466,12 +489,22 @@ def _previous_draft(document, saved_line: dict | None = None) -> dict:
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,
-        "via": document.via,
+        "via": document.via, "retention": document.retention,
+        "classification": document.classification, "effective_on": document.effective_on,
+        **_meeting_initial(document),
         "reviewers": [s.person_id for s in steps if s.role == "reviewer"],
         "cooperators": [s.person_id for s in steps if s.role == "cooperator"],
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),
         "recipient_units": [r.unit_id for r in document.recipients.all() if r.unit_id],
     }
+
+
+def _meeting_initial(document) -> dict:
+    """The policy meeting entered on the draft, as the form shows it."""
+    rows = list(document.policy_participants.all())
+    return {"meeting_on": next((p.meeting_on for p in rows if p.meeting_on), None),
+            "participants": "\n".join(" / ".join(part for part in (
+                p.name, p.affiliation, p.remark) if part) for p in rows)}
 
 
 @staff_only
@@ -491,6 +524,21 @@ def revise(request, pk: int):
             return redirect("approvals:document", pk=pk)
     return render(request, "approvals/revise.html", {"form": form, "document": found},
                   status=400 if form.errors else 200)
+
+
+@staff_only
+@require_POST
+def management(request, pk: int):
+    """보존기간 and 분류 changed on the card, until the approver signs."""
+    form = ManagementForm(request.POST)
+    found = _readable_or_404(request, pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("approvals:document", pk=pk)
+    return _move(request, found, services.document_management_update,
+                 _("보존기간과 분류를 저장했습니다."), **form.cleaned_data)
 
 
 @staff_only
