@@ -68,9 +68,12 @@ class Document(models.Model):
     # 정책실명제: the type's rule made this a policy document when it was drafted (kept, so a
     # later change of the rule does not rewrite the record of who took part).
     policy_record = models.BooleanField(_("정책실명제 대상"), default=False, db_default=False)
-    # 공고: when it takes effect (규정 제6조③: 5 days after notice unless it says otherwise).
-    # Empty until the approver signs unless the drafter set a date.
+    # 공고: when it takes effect (규정 제6조③: 5 days after notice unless it says otherwise),
+    # empty until the approver signs unless the drafter set a date; and the days its type's
+    # rule counted from notice when it was drafted (empty: not a 공고).
     effective_on = models.DateField(_("효력 발생일"), null=True, blank=True)
+    effect_days = models.PositiveSmallIntegerField(_("공고 후 효력 발생까지 일수"), null=True,
+                                                   blank=True)
     version = models.PositiveIntegerField(_("판"), default=1)
     year = models.PositiveSmallIntegerField(_("생산 연도"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("일련번호"), null=True, blank=True)

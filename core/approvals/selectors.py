@@ -226,7 +226,6 @@ def document_card(documents: QuerySet[Document]) -> QuerySet[Document]:
                 Prefetch("actions", DocumentAction.objects.select_related("actor")),
                 Prefetch("recipients", DocumentRecipient.objects.select_related("unit",
                                                                                 "handler")),
-                Prefetch("policy_participants", PolicyParticipant.objects.all()),
                 Prefetch("circulations", Circulation.objects.select_related("person")),
                 "attachments", "versions"))
 
@@ -387,11 +386,9 @@ def is_policy_type(rule: dict) -> bool:
 
 def notice_effect(document: Document) -> dict | None:
     """When a 공고 takes effect, for its card and PDF: the date (set by the drafter, or
-    counted from its notice once approved) and the days the rule counts; None for other
-    documents."""
-    rule = next((r for r in delegation_rules(on=timezone.localdate())
-                 if r["document_type"] == document.document_type), {})
-    days = effect_days({"document_type": document.document_type, **rule})
+    counted from its notice once approved) and the days its type's rule counted when it was
+    drafted; None for other documents."""
+    days = document.effect_days
     if days is None and document.effective_on is None:
         return None
     counted = (document.approved_at is not None and days is not None
@@ -447,8 +444,9 @@ def policy_record(document: Document) -> list[PolicyEntry]:
         entries.append(PolicyEntry(roles[step.role], name, str(step.person.position or ""),
                                    step.opinion if step.status != StepStatus.HELD else "",
                                    step.acted_at and timezone.localdate(step.acted_at)))
+    # Read here, for policy documents only (the card of any other costs no query for it).
     entries += [PolicyEntry(_("회의 참석자"), p.name, p.affiliation, p.remark, p.meeting_on)
-                for p in document.policy_participants.all()]
+                for p in PolicyParticipant.objects.filter(document=document)]
     return entries
 
 

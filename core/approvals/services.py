@@ -286,6 +286,7 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
             classification=(rule.get("classification") or "" if classification is None
                             else classification.strip()),
             policy_record=is_policy_type(rule), effective_on=effective_on,
+            effect_days=effect_days(rule),
         )
         _write_participants(document, participants)
         DocumentRecipient.objects.bulk_create(
@@ -520,9 +521,8 @@ def _complete(document: Document, actor: Person, origin: Origin, rule: dict) -> 
         document.register_name = rule.get("name") or document.document_type
     document.status, document.approved_at = DocumentStatus.APPROVED, now
     document.year, document.serial = year, serial
-    days = effect_days(rule)
-    if days is not None and document.effective_on is None:  # 규정 제6조③
-        document.effective_on = timezone.localdate(now) + timedelta(days=days)
+    if document.effect_days is not None and document.effective_on is None:  # 규정 제6조③
+        document.effective_on = timezone.localdate(now) + timedelta(days=document.effect_days)
     document.save(update_fields=["status", "year", "serial", "approved_at", "register",
                                  "register_name", "effective_on"])
     # 도달주의: the document takes effect as it reaches its recipients, now.
@@ -784,8 +784,9 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
             document.classification = rule.get("classification") or ""
             fields += ["document_type", "retention", "classification"]
         document.policy_record = is_policy_type(rule)
-        document.effective_on = effective_on if effect_days(rule) is not None else None
-        fields += ["policy_record", "effective_on"]
+        document.effect_days = effect_days(rule)
+        document.effective_on = effective_on if document.effect_days is not None else None
+        fields += ["policy_record", "effective_on", "effect_days"]
         if retention is not None:
             document.retention = retention
             fields.append("retention")
