@@ -330,7 +330,7 @@ class DocumentViewSet(ScopedViewSet):
         return self._move(document, person, services.step_skip, **data.validated_data)
 
     @extend_schema(request=None, responses=RecipientSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def recipients(self, request, pk=None):
         """수신처: the recipients with dispatch, receipt number and 처리담당자."""
         document = self._document(pk)

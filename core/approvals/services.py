@@ -296,7 +296,11 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_DRAFTED, actor=drafter, subject=document,
                      person_id=drafter.pk, unit_id=document.handling_unit_id,
-                     payload={"title": document.title[:200]}, origin=origin)
+                     payload={"title": document.title[:200]}, origin=origin,
+                     changes={"retention": document.retention,
+                              "classification": document.classification,
+                              "effective_on": str(effective_on or ""),
+                              "participants": [p.name.strip() for p in participants]})
     return document
 
 
@@ -818,9 +822,14 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
 MANAGED = ("retention", "classification", "effective_on", "policy_record")
 
 
+def _plain(value):
+    """A value as the audit trail keeps it (JSON): dates as text, yes/no and none as such."""
+    return value if value is None or isinstance(value, bool) else str(value)
+
+
 def _managed_changes(before: dict, document: Document, participants=None) -> dict:
-    changes = {name: [str(before[name]), str(getattr(document, name))] for name in MANAGED
-               if before[name] != getattr(document, name)}
+    changes = {name: [_plain(before[name]), _plain(getattr(document, name))]
+               for name in MANAGED if before[name] != getattr(document, name)}
     if participants is not None:
         changes["participants"] = [p.name.strip() for p in participants]
     return changes

@@ -278,6 +278,7 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "participants": _("회의 참석자"),
 }
 
 

@@ -252,3 +252,13 @@ def test_the_draft_page_takes_a_policy_meeting_and_a_retention(division_head):
                 document.policy_participants.all()] == [
             ("홍길동", "한국행정연구원", "단계적 도입", datetime.date(2026, 11, 20)),
             ("성춘향", "", "", datetime.date(2026, 11, 20))]
+
+
+def test_the_audit_trail_reads_the_meeting_participants_as_names(people):
+    from core.audit.display import describe
+
+    services.document_draft(drafter=people.staff, title="정책", body="본문",
+                            document_type="policy", participants=_meeting())
+
+    event = AuditEvent.objects.filter(action="approvals.document_drafted").latest("id")
+    assert "회의 참석자: 홍길동, 성춘향" in [str(change) for change in describe(event)]
