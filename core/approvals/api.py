@@ -1,24 +1,28 @@
 """Electronic approval API: the boxes, drafting with a line, submitting (again), acting on a
-turn, a reviewer's revision, skipping a reviewer, withdrawing."""
+turn, a reviewer's revision, skipping a reviewer, withdrawing; recipients and receipt (접수),
+공람, 후결, the card's 보존기간 and 분류; absences with their acting officials (대결)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.approvals import selectors, services
 from core.approvals.models import (
     ApprovalStep,
+    Circulation,
     Disclosure,
     Document,
     DocumentAction,
+    DocumentRecipient,
+    Retention,
     StepRole,
 )
 from core.audit.services import Origin
-from core.org.models import Person, PersonStatus
+from core.org.models import Absence, AbsenceKind, Person, PersonStatus, Unit
 from core.portal.api import ScopedViewSet
 
 
@@ -39,23 +43,70 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = ["kind", "actor", "actor_name", "note", "version", "occurred_at"]
 
 
+class RecipientSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    receipt_number = serializers.CharField(read_only=True)
+    handler_name = serializers.CharField(source="handler.name", read_only=True, default="")
+
+    class Meta:
+        model = DocumentRecipient
+        fields = ["id", "name", "unit", "external_name", "dispatched_at", "received_at",
+                  "received_by", "receipt_number", "handler", "handler_name"]
+
+
+class CirculationSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Circulation
+        fields = ["person", "person_name", "circulated_by", "deadline", "read_at"]
+
+
+class PolicyEntrySerializer(serializers.Serializer):
+    """정책실명제: one person who took part."""
+
+    role = serializers.CharField()
+    name = serializers.CharField()
+    position = serializers.CharField()
+    opinion = serializers.CharField()
+    on = serializers.DateField(allow_null=True)
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     drafter_name = serializers.CharField(source="drafter.name", read_only=True)
+    status_label = serializers.SerializerMethodField(
+        help_text="상태 as the caller should read it (접수 대기 for their unit's receipt)")
 
     class Meta:
         model = Document
-        fields = ["id", "title", "document_type", "status", "number", "version", "drafter",
-                  "drafter_name", "handling_unit", "via", "disclosure", "disclosure_ground",
-                  "submitted_at", "approved_at"]
+        fields = ["id", "title", "document_type", "status", "status_label", "number", "version",
+                  "drafter", "drafter_name", "handling_unit", "via", "disclosure",
+                  "disclosure_ground", "retention", "classification", "policy_record",
+                  "effective_on", "submitted_at", "approved_at"]
+
+    def get_status_label(self, document: Document) -> str:
+        awaiting = getattr(document, "awaiting_receipt", None)
+        if awaiting is not None or "person" not in self.context:
+            return str(_("접수 대기")) if awaiting else document.get_status_display()
+        return selectors.status_for(document=document, person=self.context["person"])
 
 
 class DocumentDetailSerializer(DocumentSerializer):
     steps = StepSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
+    recipients = RecipientSerializer(many=True, read_only=True)
+    circulations = CirculationSerializer(many=True, read_only=True)
+    policy_participants = serializers.SerializerMethodField(
+        help_text="정책실명제: drafter, line and meeting participants (policy documents)")
 
     class Meta(DocumentSerializer.Meta):
-        fields = [*DocumentSerializer.Meta.fields, "body", "steps", "actions"]
+        fields = [*DocumentSerializer.Meta.fields, "body", "steps", "actions", "recipients",
+                  "circulations", "policy_participants"]
+
+    @extend_schema_field(PolicyEntrySerializer(many=True))
+    def get_policy_participants(self, document: Document) -> list:
+        return PolicyEntrySerializer(selectors.policy_record(document), many=True).data
 
 
 class LineEntrySerializer(serializers.Serializer):
@@ -66,6 +117,36 @@ class LineEntrySerializer(serializers.Serializer):
 
 
 EMPTY_BODY = {"blank": _("본문을 입력하세요."), "required": _("본문을 입력하세요.")}
+
+
+class ParticipantSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    affiliation = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                        default="")
+    remark = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                   default="")
+    meeting_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReceiveSerializer(serializers.Serializer):
+    recipient = serializers.IntegerField(help_text="the recipient row of the caller's unit")
+    handler = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE), required=False,
+        allow_null=True, help_text="처리담당자 (the caller by default)")
+
+
+class CirculateSerializer(serializers.Serializer):
+    people = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE), many=True, required=False)
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(is_active=True), many=True, required=False,
+        help_text="whole units: their active members read it")
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class ManagementSerializer(serializers.Serializer):
+    retention = serializers.ChoiceField(choices=Retention.choices, required=False)
+    classification = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class DraftSerializer(serializers.Serializer):
@@ -80,6 +161,15 @@ class DraftSerializer(serializers.Serializer):
     line = LineEntrySerializer(many=True, required=False)
     submit = serializers.BooleanField(default=True,
                                       help_text="false: keep it as a draft (임시 저장)")
+    retention = serializers.ChoiceField(choices=Retention.choices, required=False,
+                                        help_text="보존기간; the document type's by default")
+    classification = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                           help_text="분류; the document type's by default")
+    effective_on = serializers.DateField(required=False, allow_null=True,
+                                         help_text="공고 only: 효력 발생일 (default 5 days "
+                                                   "after notice)")
+    participants = ParticipantSerializer(many=True, required=False,
+                                         help_text="정책실명제: policy meeting participants")
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -139,7 +229,13 @@ class DocumentViewSet(ScopedViewSet):
                  **fields)
         except DjangoValidationError as error:
             return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(document.pk)).data)
+        return self._detail(document.pk)
+
+    def _detail(self, pk, **kwargs) -> Response:
+        """The document as it now stands, as the caller reads it."""
+        return Response(DocumentDetailSerializer(self._document(pk),
+                                                 context={"person": self._person()}).data,
+                        **kwargs)
 
     def list(self, request):
         documents = selectors.document_list(person=self._person(),
@@ -153,7 +249,11 @@ class DocumentViewSet(ScopedViewSet):
         services.document_read_record(document=document, reader=person,
                                       signers=selectors.signers_for(person),
                                       origin=Origin.from_request(request))
-        return Response(DocumentDetailSerializer(document).data)
+        if any(c.person_id == person.pk and c.read_at is None
+               for c in document.circulations.all()):
+            services.circulation_mark_read(document=document, person=person)
+            return self._detail(pk)  # read as it now stands: no longer 미열람
+        return Response(DocumentDetailSerializer(document, context={"person": person}).data)
 
     @extend_schema(request=DraftSerializer, responses=DocumentDetailSerializer)
     def create(self, request):
@@ -162,6 +262,8 @@ class DocumentViewSet(ScopedViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         line = [services.LineEntry(**entry) for entry in fields.pop("line", [])]
+        fields["participants"] = [services.Participant(**entry)
+                                  for entry in fields.pop("participants", [])]
         submit, origin = fields.pop("submit"), Origin.from_request(request)
         try:
             with transaction.atomic():
@@ -171,8 +273,7 @@ class DocumentViewSet(ScopedViewSet):
                                                         actor=person, origin=origin)
         except DjangoValidationError as error:
             return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(document.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return self._detail(document.pk, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -210,7 +311,7 @@ class DocumentViewSet(ScopedViewSet):
                                          origin=origin)
         except DjangoValidationError as error:
             return _refusal(error)
-        return Response(DocumentDetailSerializer(self._document(pk)).data)
+        return self._detail(pk)
 
     @extend_schema(request=ReviseSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -227,3 +328,103 @@ class DocumentViewSet(ScopedViewSet):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._move(document, person, services.step_skip, **data.validated_data)
+
+    @extend_schema(request=None, responses=RecipientSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def recipients(self, request, pk=None):
+        """수신처: the recipients with dispatch, receipt number and 처리담당자."""
+        document = self._document(pk)
+        return Response(RecipientSerializer(document.recipients.all(), many=True).data)
+
+    @extend_schema(request=ReceiveSerializer, responses=MOVE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        """접수: register the document in the caller's unit, naming its 처리담당자."""
+        document, person = self._document(pk), self._person()
+        data = ReceiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recipient = next((r for r in document.recipients.all()
+                          if r.pk == data.validated_data["recipient"]), None)
+        if recipient is None:
+            return Response({"recipient": [_("이 문서의 수신처가 아닙니다.")]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            services.receipt_register(recipient=recipient, actor=person,
+                                      handler=data.validated_data.get("handler"),
+                                      origin=Origin.from_request(request))
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return self._detail(pk)
+
+    @extend_schema(request=CirculateSerializer, responses=MOVE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def circulate(self, request, pk=None):
+        """공람 지정: people and/or whole units, with an optional deadline."""
+        document, person = self._document(pk), self._person()
+        data = CirculateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        return self._move(document, person, services.document_circulate,
+                          people=list(fields.get("people", [])),
+                          units=list(fields.get("units", [])), deadline=fields.get("deadline"))
+
+    @extend_schema(request=None, responses=MOVE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """후결: the absent approver acknowledges what was signed for them."""
+        return self._move(self._document(pk), self._person(), services.step_acknowledge)
+
+    @extend_schema(request=ManagementSerializer, responses=MOVE_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def management(self, request, pk=None):
+        """보존기간 and 분류, until the approver signs."""
+        document, person = self._document(pk), self._person()
+        data = ManagementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._move(document, person, services.document_management_update,
+                          **data.validated_data)
+
+
+class AbsenceSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    acting_name = serializers.CharField(source="acting.name", read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = ["id", "person", "person_name", "acting", "acting_name", "kind", "starts_on",
+                  "ends_on", "reason"]
+
+
+class AbsenceRegisterSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE))
+    acting = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(status=PersonStatus.ACTIVE),
+        help_text="대결자 (직무대리)")
+    kind = serializers.ChoiceField(choices=AbsenceKind.choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                   default="")
+
+
+class AbsenceViewSet(mixins.ListModelMixin, ScopedViewSet):
+    serializer_class = AbsenceSerializer
+    queryset = Absence.objects.none()
+
+    def scoped_queryset(self, person: Person):
+        return selectors.absences_for(person=person).select_related("person", "acting")
+
+    @extend_schema(request=AbsenceRegisterSerializer, responses={201: AbsenceSerializer})
+    def create(self, request):
+        """부재 등록: leave or a trip with the acting official who signs meanwhile (대결);
+        who may register whose absence is the agency's rule."""
+        data = AbsenceRegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            absence = services.absence_register(actor=self.member(),
+                                                origin=Origin.from_request(request),
+                                                **data.validated_data)
+        except DjangoValidationError as error:
+            return _refusal(error)
+        return Response(AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

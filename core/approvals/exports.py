@@ -15,7 +15,9 @@ def _local(moment) -> str:
 
 def documents_xlsx_response(documents, *, box: str) -> HttpResponse:
     rows = ([document.number, document.title, document.document_type, document.drafter.name,
-             document.handling_unit.name, document.get_status_display(),
+             document.handling_unit.name,
+             "접수 대기" if getattr(document, "awaiting_receipt", False)
+             else document.get_status_display(),
              document.get_disclosure_display(), _local(document.submitted_at),
              _local(document.approved_at)]
             for document in documents.iterator(chunk_size=1000))

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.approvals.models import Disclosure, StepRole
+from core.approvals.models import Disclosure, Retention, StepRole
 from core.approvals.selectors import absence_registrable_people
-from core.approvals.services import MAX_BODY_CHARS, LineEntry, body_is_empty
+from core.approvals.services import MAX_BODY_CHARS, LineEntry, Participant, body_is_empty
 from core.org.forms import PeopleChoice, PersonChoice, active_people
 from core.org.models import AbsenceKind, Person, Unit
 
@@ -128,6 +128,22 @@ class DraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}))
     via = forms.CharField(label=_("경유"), required=False, max_length=200,
                           help_text=_("거쳐 가는 기관이 있을 때만 적습니다."))
+    # 문서관리카드의 관리정보: empty takes the document type's default.
+    retention = forms.ChoiceField(label=_("보존기간"), required=False,
+                                  choices=[("", _("문서 유형의 기본값"))] + Retention.choices)
+    classification = forms.CharField(label=_("분류"), required=False, max_length=100,
+                                     help_text=_("비워 두면 문서 유형의 기본 분류를 씁니다."))
+    effective_on = forms.DateField(label=_("효력 발생일 (공고)"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text=_("공고 문서만 적습니다. 비워 두면 공고 후 5일이 "
+                                               "지난 날입니다."))
+    meeting_on = forms.DateField(label=_("정책 회의일"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.CharField(
+        label=_("정책 회의 참석자"), required=False, max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("정책실명제 대상 문서만 적습니다. 한 줄에 한 명씩 '성명 / 소속·직위 / "
+                    "발언 요지' 순서로 적습니다."))
 
     def __init__(self, *args, drafter: Person, document_types: list[tuple[str, str]],
                  templates: list[dict], saving: bool = False, **kwargs):
@@ -143,6 +159,22 @@ class DraftForm(forms.Form):
         for name in ("reviewers", "cooperators", "approver"):  # the drafter signs as drafter
             self.fields[name].queryset = active_people().exclude(pk=drafter.pk)
         self.fields["recipient_units"].queryset = Unit.objects.filter(is_active=True)
+
+    def clean_participants(self) -> list[Participant]:
+        """One participant a line: name / affiliation / remark (the last two optional)."""
+        return [Participant(*[part.strip() for part in line.split("/", 2)])
+                for line in self.cleaned_data["participants"].splitlines() if line.strip()]
+
+    def management(self) -> dict:
+        """보존기간, 분류, the 공고's effective date and the policy meeting, as the services
+        take them (None: the type's default)."""
+        data = self.cleaned_data
+        meeting_on = data.get("meeting_on")
+        return {"retention": data.get("retention") or None,
+                "classification": data.get("classification", "").strip() or None,
+                "effective_on": data.get("effective_on"),
+                "participants": [Participant(p.name, p.affiliation, p.remark, meeting_on)
+                                 for p in data.get("participants", [])]}
 
     def clean_external_recipients(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["external_recipients"].splitlines()
@@ -198,14 +230,23 @@ class AbsenceForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none(),
-                          error_messages={"required": _("공람할 사람을 지정하세요.")})
+    people = PeopleChoice(label=_("공람자"), queryset=Person.objects.none(), required=False)
+    units = forms.ModelMultipleChoiceField(
+        label=_("부서 전체에 공람"), required=False, queryset=Unit.objects.none(),
+        help_text=_("고른 부서의 재직 중인 직원 모두에게 공람합니다."))
     deadline = forms.DateField(label=_("공람 기한"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = active_people()
+        self.fields["units"].queryset = Unit.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("people") and not data.get("units") and not self.errors:
+            raise forms.ValidationError(_("공람할 사람이나 부서를 지정하세요."))
+        return data
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]
@@ -221,3 +262,10 @@ class ReviseForm(forms.Form):
 
 class SkipForm(forms.Form):
     reason = forms.CharField(label=_("건너뛰는 사유"), max_length=500)
+
+
+class ManagementForm(forms.Form):
+    """문서관리카드의 관리정보, changed on the card until the approver signs."""
+
+    retention = forms.ChoiceField(label=_("보존기간"), choices=Retention.choices)
+    classification = forms.CharField(label=_("분류"), required=False, max_length=100)

@@ -30,6 +30,18 @@ class Disclosure(models.TextChoices):
     CLOSED = "closed", _("비공개")
 
 
+class Retention(models.TextChoices):
+    """보존기간 (공공기록물 관리에 관한 법률 시행령 제26조)."""
+
+    PERMANENT = "permanent", _("영구")
+    SEMI_PERMANENT = "semi_permanent", _("준영구")
+    YEARS_30 = "30", _("30년")
+    YEARS_10 = "10", _("10년")
+    YEARS_5 = "5", _("5년")
+    YEARS_3 = "3", _("3년")
+    YEARS_1 = "1", _("1년")
+
+
 class Document(models.Model):
     """A draft for approval (기안문) and, once the approver signs, an official document."""
 
@@ -48,6 +60,20 @@ class Document(models.Model):
                                                          blank=True)
     status = models.CharField(_("상태"), max_length=15, choices=DocumentStatus.choices,
                               default=DocumentStatus.DRAFT, db_index=True)
+    # 문서관리카드의 관리정보: the document type's defaults, editable until the approver signs.
+    retention = models.CharField(_("보존기간"), max_length=20, choices=Retention.choices,
+                                 default=Retention.YEARS_3, db_default=Retention.YEARS_3)
+    classification = models.CharField(_("분류"), max_length=100, blank=True, default="",
+                                      db_default="")
+    # 정책실명제: the type's rule made this a policy document when it was drafted (kept, so a
+    # later change of the rule does not rewrite the record of who took part).
+    policy_record = models.BooleanField(_("정책실명제 대상"), default=False, db_default=False)
+    # 공고: when it takes effect (규정 제6조③: 5 days after notice unless it says otherwise),
+    # empty until the approver signs unless the drafter set a date; and the days its type's
+    # rule counted from notice when it was drafted (empty: not a 공고).
+    effective_on = models.DateField(_("효력 발생일"), null=True, blank=True)
+    effect_days = models.PositiveSmallIntegerField(_("공고 후 효력 발생까지 일수"), null=True,
+                                                   blank=True)
     version = models.PositiveIntegerField(_("판"), default=1)
     year = models.PositiveSmallIntegerField(_("생산 연도"), null=True, blank=True)
     serial = models.PositiveIntegerField(_("일련번호"), null=True, blank=True)
@@ -256,6 +282,9 @@ class DocumentRecipient(models.Model):
     received_at = models.DateTimeField(_("접수일시"), null=True, blank=True)
     received_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("접수자"))
+    # 처리담당자: who handles the received document in the unit (and names its 공람).
+    handler = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("처리담당자"))
     receipt_year = models.PositiveSmallIntegerField(null=True, blank=True)
     receipt_serial = models.PositiveIntegerField(_("접수번호"), null=True, blank=True)
 
@@ -306,6 +335,24 @@ class Circulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.person}"
+
+
+class PolicyParticipant(models.Model):
+    """정책실명제: someone who took part in a policy meeting on the draft (회의 참석자), with
+    their rank or affiliation and remark. The drafter and the line come from the steps."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE,
+                                 related_name="policy_participants")
+    name = models.CharField(_("성명"), max_length=50)
+    affiliation = models.CharField(_("소속·직위"), max_length=100, blank=True)
+    remark = models.CharField(_("발언 요지"), max_length=500, blank=True)
+    meeting_on = models.DateField(_("회의일"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class StoredFile(models.Model):

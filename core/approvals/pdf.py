@@ -101,6 +101,8 @@ def document_pdf_bytes(*, document: Document, agency_name: str,
         "contact": contact or {},
         "cooperators": cooperators, "received": [r for r in document.recipients.all()
                                                  if r.receipt_serial],
+        "policy_entries": selectors.policy_record(document),
+        "effect": selectors.notice_effect(document),
         "fonts_url": fonts_dir().resolve().as_uri() + "/"})
     return HTML(string=html, base_url=fonts_dir().resolve().as_uri() + "/",
                 url_fetcher=FontsOnlyFetcher()).write_pdf()

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
     CharField,
@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.approvals.models import (
     CONTINUOUS,
@@ -28,6 +29,7 @@ from core.approvals.models import (
     DocumentAction,
     DocumentRecipient,
     DocumentStatus,
+    PolicyParticipant,
     SignMark,
     StepRole,
     StepStatus,
@@ -136,17 +138,17 @@ def visible_documents(*, person: Person,
 def may_circulate(*, person: Person, document: Document) -> bool:
     """공람 is for those who handled the document, not for everyone who was shown it: the
     drafter (the handler), the approver and whoever signed in their place; for a document
-    that is not 비공개 also everyone else on the line, whoever registered its receipt in a
-    receiving unit (the handler there) and records officers. Someone only circulated a
-    document cannot circulate it on. Reads the document's steps and recipients (prefetched
-    on the card)."""
+    that is not 비공개 also everyone else on the line, the 처리담당자 a receiving unit named
+    at 접수 (whoever registered it, for receipts that named none) and records officers.
+    Someone only circulated a document cannot circulate it on. Reads the document's steps
+    and recipients (prefetched on the card)."""
     steps = list(document.steps.all())
     approvers = {pk for s in steps if s.role == StepRole.APPROVER
                  for pk in (s.person_id, s.acted_by_id)}
     handlers = {document.drafter_id} | approvers
     if document.disclosure != Disclosure.CLOSED:
         handlers |= {pk for s in steps for pk in (s.person_id, s.acted_by_id)}
-        handlers |= {r.received_by_id for r in document.recipients.all()}
+        handlers |= {r.handler_id or r.received_by_id for r in document.recipients.all()}
         if reads_all_documents(person):
             return True
     return person.pk in handlers
@@ -222,7 +224,8 @@ def document_card(documents: QuerySet[Document]) -> QuerySet[Document]:
                 Prefetch("steps", ApprovalStep.objects.select_related("person__position",
                                                                       "acted_by")),
                 Prefetch("actions", DocumentAction.objects.select_related("actor")),
-                Prefetch("recipients", DocumentRecipient.objects.select_related("unit")),
+                Prefetch("recipients", DocumentRecipient.objects.select_related("unit",
+                                                                                "handler")),
                 Prefetch("circulations", Circulation.objects.select_related("person")),
                 "attachments", "versions"))
 
@@ -351,7 +354,7 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
                         else Document.objects.none()),
     }
     documents = (boxes.get(box, boxes["queue"])().select_related("drafter", "handling_unit")
-                 .defer("body"))
+                 .defer("body").annotate(awaiting_receipt=awaiting_receipt(person=person)))
     if query:
         documents = documents.filter(_text_match(query))
     if status in DocumentStatus.values:
@@ -362,6 +365,89 @@ def document_list(*, person: Person, box: str, query: str = "", since: date | No
         documents = documents.filter(created_at__date__lte=until)
     allowed = {"-submitted_at", "submitted_at", "title", "-approved_at"}
     return documents.order_by(ordering if ordering in allowed else "-submitted_at", "-id")
+
+
+# 규정 제6조③: a 공고 takes effect 5 days after its notice unless it says otherwise; the
+# type's rule may name other days (effect_days), the type "notice" has these by default.
+NOTICE_EFFECT_DAYS = 5
+
+
+def effect_days(rule: dict) -> int | None:
+    """Days from notice to effect for documents of the type, None if it is no 공고."""
+    if rule.get("effect_days") is not None:
+        return rule["effect_days"]
+    return NOTICE_EFFECT_DAYS if rule.get("document_type") == "notice" else None
+
+
+def is_policy_type(rule: dict) -> bool:
+    """정책실명제 대상: the type "policy", or any type its rule marks."""
+    return rule.get("document_type") == "policy" or bool(rule.get("policy_record"))
+
+
+def notice_effect(document: Document) -> dict | None:
+    """When a 공고 takes effect, for its card and PDF: the date (set by the drafter, or
+    counted from its notice once approved) and the days its type's rule counted when it was
+    drafted; None for other documents."""
+    days = document.effect_days
+    if days is None and document.effective_on is None:
+        return None
+    counted = (document.approved_at is not None and days is not None
+               and document.effective_on == timezone.localdate(document.approved_at)
+               + timedelta(days=days))
+    return {"on": document.effective_on, "days": days or 0, "set_by_drafter": not counted}
+
+
+def awaiting_receipt(*, person: Person) -> Exists:
+    """Whether the document waits for 접수 in the person's unit: for them it is not yet
+    complete, whatever its sender's status says (annotated on the lists)."""
+    return Exists(DocumentRecipient.objects.filter(
+        document=OuterRef("pk"), unit=person.unit_id, dispatched_at__isnull=False,
+        received_at__isnull=True))
+
+
+def status_for(*, document: Document, person: Person) -> str:
+    """The status as the person should read it: "접수 대기" for a document dispatched to
+    their unit and not yet registered there (reads the prefetched recipients)."""
+    if person.unit_id and any(r.unit_id == person.unit_id and r.dispatched_at
+                              and not r.received_at for r in document.recipients.all()):
+        return _("접수 대기")
+    return document.get_status_display()
+
+
+@dataclass(frozen=True)
+class PolicyEntry:
+    """One line of the 정책실명제 record: who took part, in which capacity, what they said."""
+
+    role: str
+    name: str
+    position: str
+    opinion: str = ""
+    on: date | None = None
+
+
+def policy_record(document: Document) -> list[PolicyEntry]:
+    """정책실명제: the drafter, the reviewers, co-operators and decision-makers on the line
+    (the acting official for a 대결) with their opinions, then the policy meeting's
+    participants entered on the draft; empty for documents that are not policy documents.
+    The page and the PDF both print this list (reads the card's prefetched relations)."""
+    if not document.policy_record:
+        return []
+    drafter = document.drafter
+    entries = [PolicyEntry(_("기안자"), drafter.name, str(drafter.position or ""),
+                           on=document.submitted_at and timezone.localdate(
+                               document.submitted_at))]
+    roles = {StepRole.REVIEWER: _("검토자"), StepRole.COOPERATOR: _("협조자"),
+             StepRole.APPROVER: _("결재권자")}
+    for step in document.steps.all():
+        signer = step.acted_by if step.acted_by_id else step.person
+        name = (f"{signer.name} ({_('대결')})" if step.acted_by_id else signer.name)
+        entries.append(PolicyEntry(roles[step.role], name, str(step.person.position or ""),
+                                   step.opinion if step.status != StepStatus.HELD else "",
+                                   step.acted_at and timezone.localdate(step.acted_at)))
+    # Read here, for policy documents only (the card of any other costs no query for it).
+    entries += [PolicyEntry(_("회의 참석자"), p.name, p.affiliation, p.remark, p.meeting_on)
+                for p in PolicyParticipant.objects.filter(document=document)]
+    return entries
 
 
 def returned_to_drafter(*, person: Person) -> QuerySet[Document]:

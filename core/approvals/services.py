@@ -6,6 +6,7 @@ import html
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import nh3
 from django.conf import settings
@@ -29,6 +30,8 @@ from core.approvals.models import (
     DocumentRecipient,
     DocumentStatus,
     DocumentVersion,
+    PolicyParticipant,
+    Retention,
     SerialCounter,
     SignMark,
     StepRole,
@@ -36,6 +39,8 @@ from core.approvals.models import (
 )
 from core.approvals.selectors import (
     absent_people_acted_for,
+    effect_days,
+    is_policy_type,
     may_circulate,
     may_register_absence,
     reads_by_role_only,
@@ -43,7 +48,7 @@ from core.approvals.selectors import (
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
 from core.org import services as org_services
-from core.org.models import Absence, Person
+from core.org.models import Absence, Person, PersonStatus, Unit
 from core.policies.selectors import rule_version
 
 MAX_BODY_CHARS = 200_000
@@ -74,6 +79,65 @@ class LineEntry:
     person: Person
     role: str
     parallel: bool = False
+
+
+@dataclass(frozen=True)
+class Participant:
+    """정책실명제: someone who took part in a policy meeting on the draft."""
+
+    name: str
+    affiliation: str = ""
+    remark: str = ""
+    meeting_on: date | None = None
+
+
+MAX_PARTICIPANTS = 50
+UNCHANGED = object()  # document_edit: a value not given stays as it is
+
+
+def _check_management(retention: str | None, classification: str | None) -> None:
+    if retention is not None and retention not in Retention.values:
+        raise ValidationError({"retention": _("보존기간을 목록에서 고르세요.")})
+    if classification is not None and len(classification.strip()) > 100:
+        raise ValidationError({"classification": _("분류는 100자까지 적을 수 있습니다.")})
+
+
+def _check_effective_on(rule: dict, effective_on: date | None) -> None:
+    if effective_on is None:
+        return
+    if effect_days(rule) is None:
+        raise ValidationError({"effective_on": _(
+            "효력 발생일은 공고 문서에만 지정합니다.")})
+    if effective_on < timezone.localdate():
+        raise ValidationError({"effective_on": _("효력 발생일은 오늘이나 그 뒤여야 합니다.")})
+
+
+def _check_participants(rule: dict, participants) -> list[Participant]:
+    participants = [p for p in participants if p.name.strip() or p.affiliation.strip()
+                    or p.remark.strip()]
+    if participants and not is_policy_type(rule):
+        raise ValidationError({"participants": _(
+            "회의 참석자는 정책실명제 대상 문서에만 적습니다.")})
+    if len(participants) > MAX_PARTICIPANTS:
+        raise ValidationError({"participants": _("회의 참석자는 %(n)d명까지 적을 수 있습니다.")
+                               % {"n": MAX_PARTICIPANTS}})
+    for p in participants:
+        if not p.name.strip():
+            raise ValidationError({"participants": _("회의 참석자의 성명을 적으세요.")})
+        if len(p.name.strip()) > 50 or len(p.affiliation.strip()) > 100 or len(
+                p.remark.strip()) > 500:
+            raise ValidationError({"participants": _(
+                "회의 참석자의 성명은 50자, 소속·직위는 100자, 발언 요지는 500자까지 적을 수 "
+                "있습니다.")})
+    return participants
+
+
+def _write_participants(document: Document, participants: list[Participant]) -> None:
+    document.policy_participants.all().delete()
+    PolicyParticipant.objects.bulk_create(
+        PolicyParticipant(document=document, name=p.name.strip(),
+                          affiliation=p.affiliation.strip(), remark=p.remark.strip(),
+                          meeting_on=p.meeting_on) for p in participants)
 
 
 def body_is_empty(body: str) -> bool:
@@ -178,6 +242,13 @@ def _pending_people(document: Document) -> list[int]:
                 .values_list("person_id", flat=True))
 
 
+def _close_open_turns(document: Document) -> None:
+    """The document left the line (회수, 반려): no box still says it is someone's turn, nor
+    counts as a turn waiting with them."""
+    document.steps.filter(status__in=[StepStatus.PENDING, StepStatus.HELD]).update(
+        status=StepStatus.WAITING, opened_at=None)
+
+
 def _waited(step: ApprovalStep) -> int:
     """Seconds the step's turn waited with its signer before they acted."""
     if step.opened_at is None or step.acted_at is None:
@@ -188,15 +259,22 @@ def _waited(step: ApprovalStep) -> int:
 def document_draft(*, drafter: Person, title: str, body: str, document_type: str = "general",
                    disclosure: str = Disclosure.PUBLIC, disclosure_ground: int | None = None,
                    recipient_units=(), external_recipients=(), attachments=(), via: str = "",
+                   retention: str | None = None, classification: str | None = None,
+                   effective_on: date | None = None, participants=(),
                    origin: Origin = COMMAND_ORIGIN) -> Document:
     """Write a new draft (기안) in the drafter's unit, addressed to internal units and/or
-    external addressees (no recipient: 내부결재)."""
+    external addressees (no recipient: 내부결재). 보존기간 and 분류 default to the type's
+    rule; a 공고 may name its effective date; a policy document its meeting's participants
+    (정책실명제)."""
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     if drafter.unit_id is None:
         raise ValidationError(_("소속 부서가 없는 직원은 기안할 수 없습니다."))
-    _known_type(document_type)
+    rule = _known_type(document_type)
     _check_disclosure(disclosure, disclosure_ground)
+    _check_management(retention, classification)
+    _check_effective_on(rule, effective_on)
+    participants = _check_participants(rule, participants)
     _check_attachments(attachments)
     with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.create(
@@ -204,7 +282,13 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
             drafter=drafter, handling_unit_id=drafter.unit_id, disclosure=disclosure,
             via=via.strip()[:200],
             disclosure_ground=disclosure_ground if disclosure != Disclosure.PUBLIC else None,
+            retention=retention or rule.get("retention") or Retention.YEARS_3,
+            classification=(rule.get("classification") or "" if classification is None
+                            else classification.strip()),
+            policy_record=is_policy_type(rule), effective_on=effective_on,
+            effect_days=effect_days(rule),
         )
+        _write_participants(document, participants)
         DocumentRecipient.objects.bulk_create(
             [DocumentRecipient(document=document, unit=unit) for unit in set(recipient_units)]
             + [DocumentRecipient(document=document, external_name=name.strip()[:200])
@@ -212,7 +296,11 @@ def document_draft(*, drafter: Person, title: str, body: str, document_type: str
         _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_DRAFTED, actor=drafter, subject=document,
                      person_id=drafter.pk, unit_id=document.handling_unit_id,
-                     payload={"title": document.title[:200]}, origin=origin)
+                     payload={"title": document.title[:200]}, origin=origin,
+                     changes={"retention": document.retention,
+                              "classification": document.classification,
+                              "effective_on": str(effective_on or ""),
+                              "participants": [p.name.strip() for p in participants]})
     return document
 
 
@@ -437,8 +525,10 @@ def _complete(document: Document, actor: Person, origin: Origin, rule: dict) -> 
         document.register_name = rule.get("name") or document.document_type
     document.status, document.approved_at = DocumentStatus.APPROVED, now
     document.year, document.serial = year, serial
+    if document.effect_days is not None and document.effective_on is None:  # 규정 제6조③
+        document.effective_on = timezone.localdate(now) + timedelta(days=document.effect_days)
     document.save(update_fields=["status", "year", "serial", "approved_at", "register",
-                                 "register_name"])
+                                 "register_name", "effective_on"])
     # 도달주의: the document takes effect as it reaches its recipients, now.
     document.recipients.update(dispatched_at=now)
     line = list(document.steps.values_list("person_id", flat=True))
@@ -471,6 +561,7 @@ def step_return(*, document: Document, actor: Person, reason: str,
         step = _my_turn(document, actor)
         step.status, step.opinion, step.acted_at = StepStatus.RETURNED, reason, timezone.now()
         step.save(update_fields=["status", "opinion", "acted_at", "acted_by"])
+        _close_open_turns(document)  # a parallel co-operator's turn ends with it
         document.status = DocumentStatus.RETURNED
         document.save(update_fields=["status"])
         _record(document, actor, ActionKind.RETURNED, origin, reason,
@@ -509,6 +600,7 @@ def document_withdraw(*, document: Document, actor: Person,
         if acted.exists() or document.steps.filter(revised=True).exists():
             raise AlreadyHandled
         waiting = _pending_people(document)
+        _close_open_turns(document)
         document.status = DocumentStatus.WITHDRAWN
         document.save(update_fields=["status"])
         _record(document, actor, ActionKind.WITHDRAWN, origin, audience=waiting)
@@ -557,9 +649,15 @@ def _absence_announce(email: str, context: dict) -> None:
 
 
 def receipt_register(*, recipient: DocumentRecipient, actor: Person,
+                     handler: Person | None = None,
                      origin: Origin = COMMAND_ORIGIN) -> DocumentRecipient:
     """접수: a member of the receiving unit registers the dispatched document in the unit's
-    register, which gives it a receipt number."""
+    register, which gives it a receipt number, and names its 처리담당자 (themselves unless
+    another active member of the unit is named), who handles it and designates its 공람."""
+    handler = handler or actor
+    if handler.unit_id != actor.unit_id or not handler.is_active:
+        raise ValidationError({"handler": _("처리담당자는 수신 부서의 재직 중인 직원이어야 "
+                                            "합니다.")})
     with transaction.atomic():
         recipient = (DocumentRecipient.objects.select_for_update().select_related("document")
                      .get(pk=recipient.pk))
@@ -573,32 +671,43 @@ def receipt_register(*, recipient: DocumentRecipient, actor: Person,
         recipient.receipt_year, recipient.receipt_serial = _next_serial(
             unit_id=recipient.unit_id, on=now)
         recipient.received_at, recipient.received_by = now, actor
+        recipient.handler = handler
         recipient.save(update_fields=["receipt_year", "receipt_serial", "received_at",
-                                      "received_by"])
+                                      "received_by", "handler"])
         _record(recipient.document, actor, ActionKind.RECEIVED, origin,
-                recipient.receipt_number, number=recipient.receipt_number)
+                _("%(number)s · 처리담당자 %(name)s") % {
+                    "number": recipient.receipt_number, "name": handler.name},
+                audience=[handler.pk], number=recipient.receipt_number)
     return recipient
 
 
 def document_circulate(*, document: Document, people: list[Person], actor: Person,
-                       deadline=None, origin: Origin = COMMAND_ORIGIN) -> list[Circulation]:
-    """공람: share an approved document with people to read; reading is logged."""
+                       units: list[Unit] = (), deadline=None,
+                       origin: Origin = COMMAND_ORIGIN) -> list[Circulation]:
+    """공람: share an approved document with people to read, or with whole units (their
+    active members, the designator left out); reading is logged. A received document's
+    공람 is designated by its 처리담당자 (see ``may_circulate``)."""
     if document.status != DocumentStatus.APPROVED:
         raise ValidationError(_("결재가 끝난 문서만 공람할 수 있습니다."))
     if not may_circulate(person=actor, document=document):
-        raise ValidationError(_("이 문서를 공람할 수 있는 사람은 기안자와 결재선, 접수한 담당자, "
-                                "기록물 열람 담당자입니다 (비공개 문서는 기안자와 결재권자만)."))
-    if not people:
-        raise ValidationError({"people": _("공람할 사람을 지정하세요.")})
+        raise ValidationError(_("이 문서를 공람할 수 있는 사람은 기안자와 결재선, 접수한 부서의 "
+                                "처리담당자, 기록물 열람 담당자입니다 (비공개 문서는 기안자와 "
+                                "결재권자만)."))
     if deadline is not None and deadline < timezone.localdate():
         raise ValidationError({"deadline": _("공람 기한은 오늘이나 그 뒤여야 합니다.")})
+    members = list(Person.objects.filter(unit__in=list(units), status=PersonStatus.ACTIVE)
+                   .exclude(pk=actor.pk)) if units else []
+    readers = list({person.pk: person for person in [*people, *members]
+                    if person.is_active}.values())
+    if not readers:
+        raise ValidationError({"people": _("공람할 사람이나 부서를 지정하세요.")})
     with transaction.atomic():
         new = [Circulation(document=document, person=person, circulated_by=actor,
-                           deadline=deadline) for person in people]
+                           deadline=deadline) for person in readers]
         Circulation.objects.bulk_create(new, ignore_conflicts=True)
-        _record(document, actor, ActionKind.CIRCULATED, origin,
-                ", ".join(person.name for person in people),
-                audience=[person.pk for person in people], readers=len(people))
+        named = [unit.name for unit in units] + [person.name for person in people]
+        _record(document, actor, ActionKind.CIRCULATED, origin, ", ".join(named)[:1000],
+                audience=[person.pk for person in readers], readers=len(readers))
     return new
 
 
@@ -637,11 +746,15 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
                   document_type: str | None = None, disclosure: str | None = None,
                   disclosure_ground: int | None = None, recipient_units=None,
                   external_recipients=None, attachments=(), via: str | None = None,
+                  retention: str | None = None, classification: str | None = None,
+                  effective_on=UNCHANGED, participants=None,
                   origin: Origin = COMMAND_ORIGIN) -> Document:
     """Rewrite a draft, or a returned or withdrawn document before it goes up again (the
     text that was submitted stays in its version): its text and, when given, its type,
-    disclosure class and recipients; ``attachments`` are added to those it has (임시 저장
-    keeps them)."""
+    disclosure class, recipients, 보존기간, 분류, a 공고's effective date (None: from its
+    notice) and a policy document's meeting participants; ``attachments`` are added to
+    those it has (임시 저장 keeps them). A new type without 보존기간 or 분류 given brings
+    its own defaults."""
     if not title.strip():
         raise ValidationError({"title": _("제목을 입력하세요.")})
     body = _clean_body(body)
@@ -649,18 +762,41 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
         _known_type(document_type)
     if disclosure is not None:
         _check_disclosure(disclosure, disclosure_ground)
+    _check_management(retention, classification)
     with _files_removed_on_failure() as written, transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.drafter_id != actor.pk:
             raise ValidationError(_("기안자만 고칠 수 있습니다."))
         if document.status not in EDITABLE:
             raise AlreadyHandled
+        rule = _known_type(document_type or document.document_type)
+        if effective_on is UNCHANGED:
+            effective_on = document.effective_on
+        else:
+            _check_effective_on(rule, effective_on)
+        if participants is not None:
+            participants = _check_participants(rule, participants)
+        elif not is_policy_type(rule) and document.policy_participants.exists():
+            participants = []  # no longer a policy document: its meeting record goes
         _check_attachments([*document.attachments.all(), *attachments])
+        before = {name: getattr(document, name) for name in MANAGED}
         document.title, document.body = title.strip(), body
         fields = ["title", "body"]
-        if document_type is not None:
+        if document_type is not None and document_type != document.document_type:
             document.document_type = document_type
-            fields.append("document_type")
+            document.retention = rule.get("retention") or Retention.YEARS_3
+            document.classification = rule.get("classification") or ""
+            fields += ["document_type", "retention", "classification"]
+        document.policy_record = is_policy_type(rule)
+        document.effect_days = effect_days(rule)
+        document.effective_on = effective_on if document.effect_days is not None else None
+        fields += ["policy_record", "effective_on", "effect_days"]
+        if retention is not None:
+            document.retention = retention
+            fields.append("retention")
+        if classification is not None:
+            document.classification = classification.strip()
+            fields.append("classification")
         if via is not None:
             document.via = via.strip()[:200]
             fields.append("via")
@@ -672,11 +808,68 @@ def document_edit(*, document: Document, actor: Person, title: str, body: str,
         document.save(update_fields=fields)
         if recipient_units is not None or external_recipients is not None:
             _readdress(document, recipient_units or (), external_recipients or ())
+        if participants is not None:
+            _write_participants(document, participants)
         _attach(document, attachments, written)
         event_record(EventType.DOCUMENT_EDITED, actor=actor, subject=document,
                      person_id=document.drafter_id, unit_id=document.handling_unit_id,
-                     payload={"title": document.title[:200]}, origin=origin)
+                     payload={"title": document.title[:200]}, origin=origin,
+                     changes=_managed_changes(before, document, participants))
     return document
+
+
+# 문서관리카드의 관리정보 and the 공고's effective date, audited as they change.
+MANAGED = ("retention", "classification", "effective_on", "policy_record")
+
+
+def _plain(value):
+    """A value as the audit trail keeps it (JSON): dates as text, yes/no and none as such."""
+    return value if value is None or isinstance(value, bool) else str(value)
+
+
+def _managed_changes(before: dict, document: Document, participants=None) -> dict:
+    changes = {name: [_plain(before[name]), _plain(getattr(document, name))]
+               for name in MANAGED if before[name] != getattr(document, name)}
+    if participants is not None:
+        changes["participants"] = [p.name.strip() for p in participants]
+    return changes
+
+
+def document_management_update(*, document: Document, actor: Person,
+                               retention: str | None = None,
+                               classification: str | None = None,
+                               origin: Origin = COMMAND_ORIGIN) -> Document:
+    """Change the 보존기간 or 분류 on the document card until the approver signs: the
+    drafter, or a signer whose turn it is, may; once complete they are fixed."""
+    _check_management(retention, classification)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status == DocumentStatus.APPROVED:
+            raise ValidationError(_("결재가 끝난 문서의 보존기간과 분류는 바꿀 수 없습니다."))
+        if actor.pk != document.drafter_id and not (
+                document.status in OPEN and _holds_turn(document, actor)):
+            raise ValidationError(_("보존기간과 분류는 기안자나 지금 결재할 차례인 사람만 "
+                                    "바꿀 수 있습니다."))
+        before = {name: getattr(document, name) for name in MANAGED}
+        if retention is not None:
+            document.retention = retention
+        if classification is not None:
+            document.classification = classification.strip()
+        changes = _managed_changes(before, document)
+        if changes:
+            document.save(update_fields=["retention", "classification"])
+            event_record(EventType.DOCUMENT_EDITED, actor=actor, subject=document,
+                         person_id=document.drafter_id, unit_id=document.handling_unit_id,
+                         payload={"title": document.title[:200]}, origin=origin,
+                         changes=changes)
+    return document
+
+
+def _holds_turn(document: Document, actor: Person) -> bool:
+    signers = [actor.pk, *absent_people_acted_for(acting=actor, on=timezone.localdate())
+               .values_list("pk", flat=True)]
+    return document.steps.filter(person__in=signers,
+                                 status__in=[StepStatus.PENDING, StepStatus.HELD]).exists()
 
 
 def _readdress(document: Document, units, external) -> None:

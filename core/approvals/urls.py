@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/circulate/", views.circulate, name="circulate"),
     path("<int:pk>/revise/", views.revise, name="revise"),
     path("<int:pk>/skip/", views.skip, name="skip"),
+    path("<int:pk>/management/", views.management, name="management"),
     path("absences/", views.absences, name="absences"),
 ]

@@ -26,6 +26,7 @@ from core.approvals.forms import (
     ActForm,
     CirculateForm,
     DraftForm,
+    ManagementForm,
     ReviseForm,
     SkipForm,
     line_edit,
@@ -49,6 +50,7 @@ from core.portal.access import (
     remember_queue_count,
 )
 from core.portal.feedback import flash_refused, form_refused
+from core.portal.params import digits_to_int
 
 BOXES = [("queue", gettext_lazy("결재할 문서")), ("progress", gettext_lazy("진행 중")),
          ("done", gettext_lazy("완료")), ("returned", gettext_lazy("반려")),
@@ -246,7 +248,7 @@ def _draft_and_submit(form: DraftForm, person, origin: Origin, *, submit: bool =
             disclosure_ground=data["disclosure_ground"],
             recipient_units=data["recipient_units"],
             external_recipients=data["external_recipients"], via=data["via"],
-            attachments=data["attachments"], origin=origin)
+            attachments=data["attachments"], origin=origin, **form.management())
         if not submit:
             return document
         return services.document_submit(document=document, line=form.line(), actor=person,
@@ -266,7 +268,11 @@ def document(request, pk: int):
     if page is None:
         raise Http404
     if page.unread_circulation:
-        services.circulation_mark_read(document=card(), person=person)
+        found = card()
+        services.circulation_mark_read(document=found, person=person)
+        for circulation in found.circulations.all():  # not shown 미열람 to its reader
+            if circulation.person_id == person.pk and circulation.read_at is None:
+                circulation.read_at = timezone.now()
     if page.read_by_role_only:
         services.document_read_record(document=card(), reader=person, signers=signers,
                                       origin=Origin.from_request(request))
@@ -277,8 +283,16 @@ def document(request, pk: int):
         "returned": SimpleLazyObject(lambda: selectors.last_return(card())),
         "sending_authority": SimpleLazyObject(lambda: card.letterhead()["sending_authority"]),
         "contact": SimpleLazyObject(lambda: card.letterhead()["contact"]),
+        "status_label": SimpleLazyObject(
+            lambda: selectors.status_for(document=card(), person=person)),
+        "policy_entries": SimpleLazyObject(lambda: selectors.policy_record(card())),
+        "effect": SimpleLazyObject(lambda: selectors.notice_effect(card()) or ""),
         "act_form": SimpleLazyObject(ActForm),
         "skip_form": SkipForm() if page.skippable else None,
+        "management_form": ManagementForm(initial=page.management)
+        if page.management is not None else None,
+        "handlers": org_selectors.unit_colleagues(person) if page.to_receive else (),
+        "me_pk": person.pk,
     })
 
 
@@ -325,6 +339,8 @@ class _DocumentPage:
     can_circulate: bool
     unread_circulation: bool
     read_by_role_only: bool
+    # 보존기간 and 분류 as they stand, while the drafter or the turn's holder may change them.
+    management: dict | None
 
 
 def _page(card: _CardLoader, person, signers: list[int]) -> _DocumentPage | None:
@@ -353,7 +369,9 @@ def _page(card: _CardLoader, person, signers: list[int]) -> _DocumentPage | None
         unread_circulation=any(c.person_id == person.pk and c.read_at is None
                                for c in found.circulations.all()),
         read_by_role_only=selectors.reads_by_role_only(person=person, document=found,
-                                                       signers=signers))
+                                                       signers=signers),
+        management={"retention": found.retention, "classification": found.classification}
+        if found.status != DocumentStatus.APPROVED and (mine or my_step is not None) else None)
 
 
 @staff_only
@@ -434,8 +452,14 @@ def receive(request, pk: int, recipient_pk: int):
     recipient = DocumentRecipient.objects.filter(document=found, pk=recipient_pk).first()
     if recipient is None:
         raise Http404
+    handler_id = digits_to_int(request.POST.get("handler") or "")
+    handler = (org_selectors.unit_colleagues(person).filter(pk=handler_id).first()
+               if handler_id else None)
     try:
+        if handler_id and handler is None:
+            raise ValidationError(_("처리담당자는 수신 부서의 재직 중인 직원이어야 합니다."))
         recipient = services.receipt_register(recipient=recipient, actor=person,
+                                              handler=handler,
                                               origin=Origin.from_request(request))
     except ValidationError as error:
         flash_refused(request, error)
@@ -457,6 +481,7 @@ def circulate(request, pk: int):
     if request.method == "POST" and form.is_valid():
         return _move(request, found, services.document_circulate, _("공람을 지정했습니다."),
                      people=list(form.cleaned_data["people"]),
+                     units=list(form.cleaned_data["units"]),
                      deadline=form.cleaned_data["deadline"])
     for errors in form.errors.values():
         for error in errors:
@@ -496,7 +521,7 @@ def redraft(request, pk: int):
                     disclosure_ground=data["disclosure_ground"],
                     recipient_units=data["recipient_units"],
                     external_recipients=data["external_recipients"], via=data["via"],
-                    attachments=data["attachments"], origin=origin)
+                    attachments=data["attachments"], origin=origin, **form.management())
                 if not saving:
                     services.document_submit(document=found, line=form.line(), actor=person,
                                              origin=origin)
@@ -522,12 +547,22 @@ def _previous_draft(document, saved_line: dict | None = None) -> dict:
     return {
         "title": document.title, "body": document.body, "document_type": document.document_type,
         "disclosure": document.disclosure, "disclosure_ground": document.disclosure_ground,
-        "via": document.via,
+        "via": document.via, "retention": document.retention,
+        "classification": document.classification, "effective_on": document.effective_on,
+        **_meeting_initial(document),
         "reviewers": [s.person_id for s in steps if s.role == "reviewer"],
         "cooperators": [s.person_id for s in steps if s.role == "cooperator"],
         "approver": next((s.person_id for s in steps if s.role == "approver"), None),
         "recipient_units": [r.unit_id for r in document.recipients.all() if r.unit_id],
     }
+
+
+def _meeting_initial(document) -> dict:
+    """The policy meeting entered on the draft, as the form shows it."""
+    rows = list(document.policy_participants.all())
+    return {"meeting_on": next((p.meeting_on for p in rows if p.meeting_on), None),
+            "participants": "\n".join(" / ".join(part for part in (
+                p.name, p.affiliation, p.remark) if part) for p in rows)}
 
 
 @staff_only
@@ -547,6 +582,21 @@ def revise(request, pk: int):
             return redirect("approvals:document", pk=pk)
     return render(request, "approvals/revise.html", {"form": form, "document": found},
                   status=400 if form.errors else 200)
+
+
+@staff_only
+@require_POST
+def management(request, pk: int):
+    """보존기간 and 분류 changed on the card, until the approver signs."""
+    form = ManagementForm(request.POST)
+    found = _readable_or_404(request, pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("approvals:document", pk=pk)
+    return _move(request, found, services.document_management_update,
+                 _("보존기간과 분류를 저장했습니다."), **form.cleaned_data)
 
 
 @staff_only

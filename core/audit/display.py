@@ -47,7 +47,7 @@ def type_label(event: AuditEvent) -> str:
 
 def _is_plain_list(key: str) -> bool:
     # Recorded as one list of names (not [before, after]).
-    return key in {"recipients", "assignees"}
+    return key in {"recipients", "assignees", "participants"}
 
 
 def _model(label: str):

@@ -354,6 +354,7 @@ CHANGE_LABELS = {
     "evidence": _("증빙"),
     "period": _("기간"),
     "format": _("형식"),
+    "participants": _("회의 참석자"),
 }
 
 

@@ -94,7 +94,8 @@ def test_a_withdrawal_racing_an_approval_leaves_one_consistent_outcome(committed
             document.refresh_from_db()
             head_step = document.steps.get(person=people.head)
             if document.status == DocumentStatus.WITHDRAWN:
-                assert head_step.status == StepStatus.PENDING
+                # Unsigned, and no longer their turn (a withdrawn document waits on nobody).
+                assert head_step.status == StepStatus.WAITING and head_step.acted_at is None
             else:
                 assert head_step.status == StepStatus.APPROVED
                 assert not document.actions.filter(kind="withdrawn").exists()

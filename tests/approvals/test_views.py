@@ -233,7 +233,7 @@ def test_circulating_to_nobody_is_refused_on_the_page_and_nothing_is_written(div
     staff = agency_client("alpha", division_head.staff.user)
     response = staff.post(f"/approvals/{document.pk}/circulate/", {"people": []})
     assert response.status_code == 400
-    assert "공람할 사람을 지정하세요" in response.content.decode()
+    assert "공람할 사람이나 부서를 지정하세요" in response.content.decode()
     with schema_context("alpha"):
         assert not Circulation.objects.exists()
 

@@ -15,6 +15,16 @@ REGISTERS = {
     "yearly": gettext_noop("연도표시 일련번호"),
 }
 
+RETENTIONS = {
+    "permanent": gettext_noop("영구"),
+    "semi_permanent": gettext_noop("준영구"),
+    "30": gettext_noop("30년"),
+    "10": gettext_noop("10년"),
+    "5": gettext_noop("5년"),
+    "3": gettext_noop("3년"),
+    "1": gettext_noop("1년"),
+}
+
 
 def _positions() -> dict[str, str]:
     from core.org.models import Position
@@ -32,6 +42,17 @@ class DelegationRule(Shape):
     final_position: str = Field(title=gettext_noop("최종 결재 직위"), min_length=1, max_length=40)
     register: Literal["continuous", "yearly"] | None = Field(
         title=gettext_noop("번호 체계"), default=None
+    )
+    # 문서관리카드의 관리정보, proposed on each new document of the type (editable there).
+    retention: (
+        Literal["permanent", "semi_permanent", "30", "10", "5", "3", "1"] | None
+    ) = Field(title=gettext_noop("보존기간"), default=None)
+    classification: str | None = Field(title=gettext_noop("분류"), default=None, max_length=100)
+    # 정책실명제: documents of the type record who took part (the type "policy" always does).
+    policy_record: bool | None = Field(title=gettext_noop("정책실명제 대상"), default=None)
+    # 공고: days from notice until the document takes effect (규정 제6조③: 5 days).
+    effect_days: int | None = Field(
+        title=gettext_noop("공고 후 효력 발생까지 일수"), default=None, ge=0, le=365
     )
 
 
@@ -65,12 +86,16 @@ class DelegationKind(RuleKind):
             Table(
                 "rules",
                 _("문서 유형별 최종 결재 직위"),
-                [_("문서 유형"), _("최종 결재 직위"), _("번호 체계")],
+                [_("문서 유형"), _("최종 결재 직위"), _("번호 체계"), _("보존기간"), _("분류"),
+                 _("정책실명제")],
                 [
                     [
                         r.name or r.document_type,
                         positions.get(r.final_position, r.final_position),
                         _(REGISTERS[r.register]) if r.register else _("처리과 연도 일련번호"),
+                        _(RETENTIONS[r.retention]) if r.retention else "—",
+                        r.classification or "—",
+                        _("대상") if r.policy_record or r.document_type == "policy" else "—",
                     ]
                     for r in rule.rules
                 ],
