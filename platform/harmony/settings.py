@@ -143,6 +143,8 @@ TEMPLATES = [
         "DIRS": [FRONTEND_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Korean particles that agree with the word before them: {{ x|josa:"을" }}.
+            "builtins": ["core.portal.templatetags.korean"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
