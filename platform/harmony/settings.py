@@ -157,6 +157,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms render the KRDS way: no ":" after labels, no "---------", errors under their field.
+FORM_RENDERER = "harmony.forms.HarmonyFormRenderer"
+
 WSGI_APPLICATION = "harmony.wsgi.application"
 ASGI_APPLICATION = "harmony.asgi.application"
 
