@@ -312,6 +312,9 @@ STATICFILES_DIRS = [
     # KRDS's stylesheets and what they load (fonts, images); not its Sass, scripts or CDN copies.
     *[(f"krds/{part}", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / part)
       for part in ("css", "fonts", "img")],
+    # KRDS's component.css asks for its icons (the form checks' tick, select arrows) one
+    # folder too deep: ../../img/img/component/…; serve the images there too.
+    ("krds/img/img", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / "img"),
     ("trix", FRONTEND_DIR / "node_modules" / "trix" / "dist"),
 ]
 # Outside development static files are served as users get them: collected into STATIC_ROOT
