@@ -36,6 +36,7 @@ from psycopg import sql
 from core.audit.chain import chain_verify
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
+from core.korean import with_particle
 from tenants import archive, db_roles
 from tenants.forms import check_new_subdomain, schema_name_for
 from tenants.middleware import forget_hosts
@@ -313,8 +314,9 @@ def _new_agency(manifest: dict, *, subdomain: str | None, code: str | None) -> A
     check_new_subdomain(subdomain)
     code = (code or archived["code"]).strip()
     if Agency.objects.filter(code=code).exists():
-        raise ValidationError(_("행정기관코드 %(code)s은(는) 이미 다른 기관이 쓰고 있습니다. "
-                                "복원할 기관에 새 코드를 주세요.") % {"code": code})
+        raise ValidationError(_("행정기관코드 %(code)s 이미 다른 기관이 쓰고 있습니다. "
+                                "복원할 기관에 새 코드를 주세요.") % {
+                                    "code": with_particle(code, "은")})
     agency = Agency(
         schema_name=schema_name_for(subdomain), name_ko=archived["name_ko"],
         name_en=archived["name_en"], code=code, kind=archived["kind"],

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.korean import with_particle
 from core.org.tables import (
     Column,
     ImportFileError,
@@ -77,8 +78,8 @@ def check_new_subdomain(subdomain: str) -> None:
               "(2~30자).")
         )
     if subdomain in RESERVED_SUBDOMAINS or subdomain.startswith("pg"):
-        raise forms.ValidationError(_("'%(name)s'은(는) 예약된 이름이라 쓸 수 없습니다."),
-                                    params={"name": subdomain})
+        raise forms.ValidationError(_("%(name)s 예약된 이름이라 쓸 수 없습니다."),
+                                    params={"name": with_particle(f"'{subdomain}'", "은")})
     host = f"{subdomain}.{settings.BASE_DOMAIN}"
     taken = Agency.objects.filter(schema_name=schema_name_for(subdomain)).exists()
     if taken or Domain.objects.filter(domain=host).exists():
@@ -183,5 +184,5 @@ def _wave_messages(form: AgencyOnboardingForm, data: dict) -> list[str]:
 
 def _choice_message(form: AgencyOnboardingForm, field: str, data: dict) -> str:
     choices = ", ".join(str(label) for _code, label in form.fields[field].choices)
-    return (gettext("'%(value)s'은(는) 없는 값입니다. 다음 중 하나를 쓰세요: %(choices)s")
-            % {"value": shown(data[field]), "choices": choices})
+    return (gettext("%(value)s 없는 값입니다. 다음 중 하나를 쓰세요: %(choices)s")
+            % {"value": with_particle(f"'{shown(data[field])}'", "은"), "choices": choices})

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from core.audit.services import COMMAND_ORIGIN, Origin
 from core.jobs.models import Job
 from core.jobs.runner import JobFailed, Progress, console_task, job_start
+from core.korean import with_particle
 from tenants.backups import Backup, agency_export, agency_restore
 from tenants.forms import schema_name_for
 from tenants.models import Agency
@@ -54,8 +55,9 @@ def _onboard_once(onboarding: Onboarding, *, actor, origin: Origin, made: list[s
         return agency_onboard(onboarding=onboarding, actor=actor, origin=origin)
     except ValidationError as error:  # e.g. the code was taken after the file was checked
         raise JobFailed(
-            _("%(name)s을(를) 등록하지 못해 여기서 멈췄습니다: %(reason)s") % {
-                "name": onboarding.name_ko, "reason": " ".join(error.messages)},
+            _("%(name)s 등록하지 못해 여기서 멈췄습니다: %(reason)s") % {
+                "name": with_particle(onboarding.name_ko, "을"),
+                "reason": " ".join(error.messages)},
             result={"summary": _("앞의 %(n)d개 기관은 등록되었습니다.") % {"n": len(made)},
                     "items": made}) from error
 
@@ -107,8 +109,9 @@ def agency_restore_job(job: Job, progress: Progress) -> dict:
                        over=agency, progress=progress)
     except ValidationError as error:
         raise JobFailed(" ".join(error.messages)) from error
-    return {"summary": _("%(name)s을(를) 백업 %(backup)s(으)로 복원했습니다. 확인한 뒤 이용을 "
-                         "재개하세요.") % {"name": agency.name_ko, "backup": backup.name}}
+    return {"summary": _("%(name)s 백업 %(backup)s 복원했습니다. 확인한 뒤 이용을 "
+                         "재개하세요.") % {"name": with_particle(agency.name_ko, "을"),
+                                          "backup": with_particle(backup.name, "(으)로")}}
 
 
 def _origin(job: Job) -> Origin:

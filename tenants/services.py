@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -104,10 +105,14 @@ def _agency_seed(agency: Agency, onboarding: Onboarding, *, actor, origin: Origi
 
 
 def _send_invitation(agency: Agency, email: str, path: str) -> None:
-    context = {"agency": agency, "url": agency_base_url(agency) + path}
+    # The mail ends on the sign-in button: setting the password is step 1, signing in step 2.
+    base = agency_base_url(agency)
+    context = {"agency": agency, "email": email, "url": base + path,
+               "login_url": base + reverse("account_login", urlconf="harmony.urls_tenant")}
     send_mail(
         subject=render_to_string("tenants/email/invitation_subject.txt", context).strip(),
         message=render_to_string("tenants/email/invitation.txt", context),
+        html_message=render_to_string("tenants/email/invitation.html", context),
         from_email=None,
         recipient_list=[email],
     )

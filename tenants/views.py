@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import views as audit_views
 from core.audit.services import Origin
+from core.korean import with_particle
 from core.org.exports import csv_download
 from tenants import backups, selectors, services
 from tenants.forms import (
@@ -56,8 +57,8 @@ def onboard(request):
             onboarding=services.Onboarding(**form.cleaned_data), actor=request.user,
             origin=Origin.from_request(request),
         )
-        messages.success(request, _("%(name)s을(를) 등록하고 관리자에게 초대 메일을 보냈습니다.")
-                         % {"name": agency.name_ko})
+        messages.success(request, _("%(name)s 등록하고 관리자에게 초대 메일을 보냈습니다.")
+                         % {"name": with_particle(agency.name_ko, "을")})
         return redirect("console:agencies")
     return render(request, "tenants/onboard.html", {"form": form},
                   status=400 if form.errors else 200)
@@ -94,8 +95,9 @@ def set_status(request, pk: int):
     else:
         services.agency_set_status(agency=agency, status=status, actor=request.user,
                                    origin=Origin.from_request(request))
-        messages.success(request, _("%(name)s의 상태를 '%(status)s'(으)로 바꿨습니다.") % {
-            "name": agency.name_ko, "status": AgencyStatus(status).label})
+        messages.success(request, _("%(name)s의 상태를 %(status)s 바꿨습니다.") % {
+            "name": agency.name_ko,
+            "status": with_particle(f"'{AgencyStatus(status).label}'", "(으)로")})
     if request.POST.get("back") == "agency":
         return redirect("console:agency", pk=agency.pk)
     return redirect("console:agencies")

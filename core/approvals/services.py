@@ -47,6 +47,7 @@ from core.approvals.selectors import (
 )
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
+from core.korean import with_particle
 from core.org import services as org_services
 from core.org.models import Absence, Person, PersonStatus, Unit
 from core.policies.selectors import rule_version
@@ -166,11 +167,13 @@ def _check_attachments(files) -> None:
         suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if suffix not in ATTACHMENT_TYPES:
             raise ValidationError({"attachments": _(
-                "'%(name)s'은(는) 붙일 수 없는 파일 형식입니다.") % {"name": upload.name}})
+                "%(name)s 붙일 수 없는 파일 형식입니다.") % {
+                "name": with_particle(f"'{upload.name}'", "은")}})
         if upload.size > settings.HARMONY_MAX_ATTACHMENT_BYTES:
             raise ValidationError({"attachments": _(
-                "'%(name)s'이(가) 너무 큽니다 (파일당 최대 %(mb)d MB).") % {
-                "name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}})
+                "%(name)s 너무 큽니다 (파일당 최대 %(mb)d MB).") % {
+                "name": with_particle(f"'{upload.name}'", "이"),
+                "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}})
 
 
 def _attach(document: Document, uploads, written: list) -> None:

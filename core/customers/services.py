@@ -47,6 +47,7 @@ from core.customers.tally import tally_answered, tally_closed
 from core.customers.workdays import add_working_days, due_date, working_days_between
 from core.exchange import services as exchange
 from core.exchange.models import RequestStatus
+from core.korean import with_particle
 from core.org.models import Person, Unit
 from core.policies.selectors import rule_version
 from core.work.models import Task
@@ -135,15 +136,16 @@ def check_attachments(files, *, limit: int = MAX_PUBLIC_ATTACHMENTS) -> None:
         if suffix not in ATTACHMENT_TYPES:
             raise ValidationError(
                 {
-                    "attachments": _("'%(name)s'은(는) 붙일 수 없는 파일 형식입니다.")
-                    % {"name": upload.name}
+                    "attachments": _("%(name)s 붙일 수 없는 파일 형식입니다.")
+                    % {"name": with_particle(f"'{upload.name}'", "은")}
                 }
             )
         if upload.size > settings.HARMONY_MAX_ATTACHMENT_BYTES:
             raise ValidationError(
                 {
-                    "attachments": _("'%(name)s'이(가) 너무 큽니다 (파일당 최대 %(mb)d MB).")
-                    % {"name": upload.name, "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}
+                    "attachments": _("%(name)s 너무 큽니다 (파일당 최대 %(mb)d MB).")
+                    % {"name": with_particle(f"'{upload.name}'", "이"),
+                       "mb": settings.HARMONY_MAX_ATTACHMENT_BYTES // 2**20}
                 }
             )
 

@@ -20,6 +20,7 @@ from core.org.tables import (
     ImportFileError,
     duplicate,
     map_header,
+    quoted,
     read_table,
     row_values,
     shown,
@@ -218,15 +219,15 @@ def _clean_person(values: dict, lookup: _Lookup) -> tuple[dict, list[str]]:
         text = values.get(column.field, "")
         found = table.get(text) or table.get(text.lower()) if text else None
         if text and found is None:
-            messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.")
-                            % {"label": column.header, "v": shown(text)})
+            messages.append(_("%(label)s %(v)s 찾을 수 없습니다.")
+                            % {"label": column.header, "v": quoted(text, "을")})
         record[{"unit_code": "unit"}.get(column.field, column.field)] = found
     role_texts = [r.strip() for r in values.get("roles", "").replace(";", ",").split(",")
                   if r.strip()]
     unknown = [r for r in role_texts if r not in lookup.roles and r.lower() not in lookup.roles]
     if unknown:
-        messages.append(_("역할 '%(v)s'을(를) 찾을 수 없습니다.")
-                        % {"v": shown(", ".join(unknown))})
+        messages.append(_("역할 %(v)s 찾을 수 없습니다.")
+                        % {"v": quoted(", ".join(unknown), "을")})
     record["roles"] = sorted({(lookup.roles.get(r) or lookup.roles[r.lower()]).code
                               for r in role_texts if r not in unknown}) or None
     status = values.get("status", "")
@@ -298,10 +299,10 @@ def _clean_unit(values: dict, kinds: dict, codes: set[str]) -> tuple[dict, str, 
     if not code or not values.get("name"):
         messages.append(_("부서코드와 부서명은 비울 수 없습니다."))
     if kind is None:
-        messages.append(_("유형 '%(v)s'을(를) 찾을 수 없습니다.") % {"v": shown(kind_text)})
+        messages.append(_("유형 %(v)s 찾을 수 없습니다.") % {"v": quoted(kind_text, "을")})
     if parent_code and parent_code not in codes:
-        messages.append(_("상위부서코드 '%(v)s'을(를) 찾을 수 없습니다.")
-                        % {"v": shown(parent_code)})
+        messages.append(_("상위부서코드 %(v)s 찾을 수 없습니다.")
+                        % {"v": quoted(parent_code, "을")})
     if parent_code and parent_code == code:
         messages.append(_("자기 자신을 상위 부서로 지정할 수 없습니다."))
     sort_order = values.get("sort_order", "") or "0"
@@ -448,15 +449,15 @@ def _clean_appointment(values: dict, lookup: _Lookup, people: dict, kinds: dict,
         messages.append(_("직원번호 '%(v)s'인 직원이 없습니다. 직원을 먼저 등록하세요.")
                         % {"v": shown(number)})
     if record["kind"] is None:
-        messages.append(_("발령구분 '%(v)s'을(를) 알 수 없습니다 (신규임용, 승진, 전보, "
+        messages.append(_("발령구분 %(v)s 알 수 없습니다 (신규임용, 승진, 전보, "
                           "직무대리, 겸임, 파견, 휴직, 복직, 퇴직).")
-                        % {"v": shown(values.get("kind", ""))})
+                        % {"v": quoted(values.get("kind", ""), "을")})
     for field_name in ("starts_on", "ends_on"):
         text = values.get(field_name, "")
         record[field_name] = _parse_date(text) if text else None
         if text and record[field_name] is None:
-            messages.append(_("%(col)s '%(v)s'은(는) 날짜가 아닙니다 (예: 2024-03-01).")
-                            % {"col": APPOINTMENTS[field_name].header, "v": shown(text)})
+            messages.append(_("%(col)s %(v)s 날짜가 아닙니다 (예: 2024-03-01).")
+                            % {"col": APPOINTMENTS[field_name].header, "v": quoted(text, "은")})
     starts, ends = record["starts_on"], record["ends_on"]
     if not values.get("starts_on"):
         messages.append(_("시작일이 비어 있습니다."))
@@ -470,8 +471,8 @@ def _clean_appointment(values: dict, lookup: _Lookup, people: dict, kinds: dict,
         text = values.get(column.field, "")
         found = table.get(text) or table.get(text.lower()) if text else None
         if text and found is None:
-            messages.append(_("%(label)s '%(v)s'을(를) 찾을 수 없습니다.")
-                            % {"label": column.header, "v": shown(text)})
+            messages.append(_("%(label)s %(v)s 찾을 수 없습니다.")
+                            % {"label": column.header, "v": quoted(text, "을")})
         record[{"unit_code": "unit"}.get(column.field, column.field)] = found
     return record, messages
 

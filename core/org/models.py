@@ -185,6 +185,9 @@ class OrgSettings(models.Model):
     homepage = models.CharField(_("홈페이지"), max_length=200, blank=True)
     phone = models.CharField(_("전화"), max_length=30, blank=True)
     fax = models.CharField(_("전송"), max_length=30, blank=True)
+    # The first-steps checklist on 한눈에 (units, people, rules, roles, MFA) for admins, until
+    # one of them dismisses it.
+    setup_checklist_dismissed = models.BooleanField(_("처음 설정 안내 닫음"), default=False)
 
     class Meta:
         constraints = [

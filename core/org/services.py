@@ -348,6 +348,20 @@ def org_settings_update(*, privileged_mfa_required: bool, api_token_days: int,
     return row
 
 
+def setup_checklist_dismiss(*, actor, origin: Origin = COMMAND_ORIGIN) -> OrgSettings:
+    """Hide the first-steps checklist on 한눈에 for the agency's admins."""
+    with transaction.atomic():
+        row, _created = OrgSettings.objects.select_for_update().get_or_create(singleton=True)
+        if row.setup_checklist_dismissed:
+            return row
+        event_record(EventType.ORG_SETTINGS_CHANGED, actor=actor, subject=row,
+                     subject_label=_("기관 설정"),
+                     changes={"setup_checklist_dismissed": [False, True]}, origin=origin)
+        row.setup_checklist_dismissed = True
+        row.save(update_fields=["setup_checklist_dismissed"])
+    return row
+
+
 # Set while a bulk change (an import of thousands of rows) runs: head-count changes are only
 # noted, and the agency's head-count is refreshed once when the bulk change ends.
 _count_deferral: ContextVar[list[bool] | None] = ContextVar("people_count_deferral",

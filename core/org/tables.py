@@ -21,6 +21,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from core.korean import with_particle
+
 MAX_COLUMNS = 50
 MAX_CELL_CHARS = 32_767            # Excel's own limit for one cell
 MAX_TEXT_BYTES = 4 * MAX_CELL_CHARS  # one XML text run: UTF-8 and escapes take more room
@@ -114,9 +116,14 @@ def shown(value: str, width: int = 40) -> str:
     return value if len(value) <= width else value[:width] + "…"
 
 
+def quoted(value: str, form: str) -> str:
+    """Quote a value back with the particle that agrees with it: '총무과'를, '2024-13-01'은."""
+    return with_particle(f"'{shown(value)}'", form)
+
+
 def duplicate(column: Column, value: str, line: int) -> str:
-    return (_("%(col)s '%(value)s'이(가) %(line)d행과 중복됩니다.")
-            % {"col": column.header, "value": shown(value), "line": line})
+    return (_("%(col)s %(value)s %(line)d행과 중복됩니다.")
+            % {"col": column.header, "value": quoted(value, "이"), "line": line})
 
 
 def _header_key(word: str) -> str:

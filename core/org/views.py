@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,6 +58,10 @@ def people(request):
     }
     people_qs = selectors.people_list(**filters)
     if request.GET.get("format") == "xlsx":
+        # The whole agency with e-mail addresses is for HR and admins (issue 12 §3).
+        if not selectors.can_manage_org(current_person(request)):
+            raise PermissionDenied(_("직원 명단(이메일 포함)은 인사담당자와 기관 관리자만 "
+                                     "내려받을 수 있습니다."))
         services.people_export_record(actor=request.user, filters=filters,
                                       origin=Origin.from_request(request))
         return people_xlsx_response(people_qs)

@@ -60,6 +60,8 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOp
 
 from django.utils.translation import gettext as _
 
+from core.korean import with_particle
+
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_CEILING}
 MIN_GRADES = 3  # 규정: 등급은 3개 이상
 
@@ -195,7 +197,8 @@ def _evaluatees_validate(evaluatees: Sequence[Evaluatee]) -> None:
     for person in evaluatees:
         if person.id in seen:
             raise DistributionError(
-                _("평가대상자 '%(id)s'이(가) 두 번 있습니다.") % {"id": person.id},
+                _("평가대상자 %(id)s 두 번 있습니다.") % {
+                    "id": with_particle(f"'{person.id}'", "이")},
                 code="duplicate_id",
             )
         seen.add(person.id)

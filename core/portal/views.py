@@ -1,10 +1,16 @@
 """The portal home page: what waits for the person today (한눈에), their agency, unit and
 colleagues."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from core.org.selectors import unit_colleagues
+from core.audit.services import Origin
+from core.org.selectors import is_agency_admin, unit_colleagues
+from core.org.services import setup_checklist_dismiss
 from core.portal.access import (
     current_person,
     current_queue_count,
@@ -12,6 +18,7 @@ from core.portal.access import (
     person_cached,
 )
 from core.portal.selectors import at_a_glance
+from core.portal.setup import setup_checklist
 
 
 def home(request):
@@ -28,4 +35,16 @@ def home(request):
                 person=person, signers=current_signers(request),
                 turn_count=current_queue_count(request))))
     return render(request, "portal/home.html", {
-        "person": person, "colleagues": colleagues, "glance": glance})
+        "person": person, "colleagues": colleagues, "glance": glance,
+        "setup": setup_checklist(person)})
+
+
+@require_POST
+def setup_dismiss(request):
+    """Close the first-steps checklist on 한눈에 (agency admins)."""
+    if not is_agency_admin(current_person(request)):
+        raise PermissionDenied
+    setup_checklist_dismiss(actor=request.user, origin=Origin.from_request(request))
+    messages.success(request, _("처음 설정 안내를 닫았습니다. 설정은 언제든 각 메뉴에서 "
+                                "할 수 있습니다."))
+    return redirect("portal:home")

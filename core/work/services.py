@@ -13,6 +13,7 @@ from core.approvals.models import Document
 from core.approvals.selectors import visible_documents
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record, field_changes
+from core.korean import with_particle
 from core.org.models import Person, Unit
 from core.work import selectors
 from core.work.models import (
@@ -196,13 +197,14 @@ def task_unlink_document(*, task: Task, document: Document, actor: Person,
 def _check_people(people, actor: Person, field: str, who: str) -> list[Person]:
     people = list({person.pk: person for person in people}.values())
     if not people:
-        raise ValidationError({field: _("%(who)s을(를) 한 명 이상 지정하세요.") % {"who": who}})
+        raise ValidationError({field: _("%(who)s 한 명 이상 지정하세요.") % {
+            "who": with_particle(who, "을")}})
     if len(people) > MAX_RECIPIENTS:
-        raise ValidationError({field: _("%(who)s은(는) %(n)d명까지 지정할 수 있습니다.") % {
-            "who": who, "n": MAX_RECIPIENTS}})
+        raise ValidationError({field: _("%(who)s %(n)d명까지 지정할 수 있습니다.") % {
+            "who": with_particle(who, "은"), "n": MAX_RECIPIENTS}})
     if any(person.pk == actor.pk for person in people):
-        raise ValidationError({field: _("자기 자신은 %(who)s(으)로 지정할 수 없습니다.") % {
-            "who": who}})
+        raise ValidationError({field: _("자기 자신은 %(who)s 지정할 수 없습니다.") % {
+            "who": with_particle(who, "(으)로")}})
     departed = [person.name for person in people if not person.is_active]
     if departed:
         raise ValidationError({field: _("퇴직·전출한 직원은 지정할 수 없습니다: %(names)s") % {

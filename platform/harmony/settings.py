@@ -147,6 +147,8 @@ TEMPLATES = [
         "DIRS": [FRONTEND_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Korean particles that agree with the word before them: {{ x|josa:"을" }}.
+            "builtins": ["core.portal.templatetags.korean"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -158,6 +160,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render the KRDS way: no ":" after labels, no "---------", errors under their field.
+FORM_RENDERER = "harmony.forms.HarmonyFormRenderer"
 
 WSGI_APPLICATION = "harmony.wsgi.application"
 ASGI_APPLICATION = "harmony.asgi.application"
@@ -318,6 +323,9 @@ STATICFILES_DIRS = [
     # KRDS's stylesheets and what they load (fonts, images); not its Sass, scripts or CDN copies.
     *[(f"krds/{part}", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / part)
       for part in ("css", "fonts", "img")],
+    # KRDS's component.css asks for its icons (the form checks' tick, select arrows) one
+    # folder too deep: ../../img/img/component/…; serve the images there too.
+    ("krds/img/img", FRONTEND_DIR / "node_modules" / "krds-uiux" / "resources" / "img"),
     ("trix", FRONTEND_DIR / "node_modules" / "trix" / "dist"),
 ]
 # Outside development static files are served as users get them: collected into STATIC_ROOT

@@ -11,7 +11,7 @@ from core.accounts.mfa import totp_current_code
 from tests.conftest import agency_client
 from tests.factories import PASSWORD, TOTP_SECRET
 
-REFUSED = "너무 많은 로그인 실패"
+REFUSED = "로그인에 여러 번 실패했습니다"
 
 
 def _sign_in(client, email: str, password: str, **extra):

@@ -87,7 +87,7 @@ def test_receipt_from_the_document_page(alpha_people):
         document = _approved(alpha_people, recipient_units=[alpha_people.hr.unit])
         recipient = document.recipients.get()
     client = agency_client("alpha", alpha_people.hr.user)
-    assert "(으)로 접수" in client.get(f"/approvals/{document.pk}/").content.decode()
+    assert "성과관리과로 접수" in client.get(f"/approvals/{document.pk}/").content.decode()
     response = client.post(f"/approvals/{document.pk}/receive/{recipient.pk}/", follow=True)
     assert "접수했습니다: 성과관리과-1" in response.content.decode()
 

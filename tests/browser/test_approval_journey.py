@@ -90,15 +90,20 @@ def test_withdrawing_asks_first_and_a_no_leaves_the_document_as_it_was(harmony_s
     sign_in(page, staff.user.email, PASSWORD)
     withdraw = page.get_by_role("button", name="회수")
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    # The question comes in a KRDS dialog (confirm.js), not the browser's confirm().
+    dialog = page.get_by_role("dialog", name="확인")
     withdraw.click()
-    expect(withdraw).to_be_visible()
+    expect(dialog).to_contain_text("이 문서를 회수할까요?")
+    expect(dialog.get_by_role("button", name="취소")).to_be_focused()
+    page.keyboard.press("Escape")  # Esc answers 취소
+    expect(dialog).to_be_hidden()
+    expect(withdraw).to_be_focused()
     with schema_context(agency.schema_name):
         document.refresh_from_db()
     assert document.status != DocumentStatus.WITHDRAWN
 
-    page.once("dialog", lambda dialog: dialog.accept())
     withdraw.click()
+    dialog.get_by_role("button", name="확인").click()
     expect(page.get_by_role("button", name="회수")).to_have_count(0)
     with schema_context(agency.schema_name):
         document.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from core.korean import with_particle
 from tests.browser.conftest import fresh_totp_code, screenshot, sign_in, url_pattern
 
 pytestmark = pytest.mark.browser
@@ -51,7 +52,7 @@ def test_central_staff_sign_in_with_totp_and_onboard_an_agency(harmony_server, p
     form.get_by_role("button", name="등록", exact=True).click()
 
     expect(page).to_have_url(url_pattern(f"{console}/"))
-    expect(page.locator(".hm-messages")).to_contain_text(f"{name_ko}을(를) 등록하고")
+    expect(page.locator(".hm-messages")).to_contain_text(f"{with_particle(name_ko, '을')} 등록하고")
     row = page.locator("table.hm-table tbody tr", has_text=name_ko)
     expect(row).to_have_count(1)
     expect(row).to_contain_text(f"{subdomain}.localhost")

@@ -38,7 +38,7 @@ def test_the_invitation_names_the_agency_as_typed(db, django_capture_on_commit_c
         onboard_agency("gamma", code="1000003", name_ko=NAME)
     (invitation,) = mail.outbox
     assert invitation.subject.startswith(f"[하모니] {NAME} 관리자 계정")
-    assert invitation.body.startswith(f"{NAME}이(가) 하모니에 등록되었습니다.")
+    assert invitation.body.startswith(f"{NAME}이 하모니에 등록되었습니다.")
     assert "&lt;" not in invitation.body and "&amp;" not in invitation.body
 
 

@@ -95,7 +95,7 @@ def test_a_unit_cannot_become_its_own_ancestor(alpha_people):
 
 
 def test_people_list_exports_to_xlsx(alpha_people):
-    response = agency_client("alpha", alpha_people.staff.user).get(
+    response = agency_client("alpha", alpha_people.hr.user).get(
         "/org/people/", {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
@@ -104,7 +104,7 @@ def test_people_list_exports_to_xlsx(alpha_people):
 def test_an_exported_name_that_looks_like_a_formula_stays_text(alpha_people):
     with schema_context("alpha"):
         PersonFactory(name='=HYPERLINK("http://x","y")', employee_number="A00001")
-    response = agency_client("alpha", alpha_people.staff.user).get(
+    response = agency_client("alpha", alpha_people.admin.user).get(
         "/org/people/", {"format": "xlsx", "q": "HYPERLINK"})
     name = load_workbook(io.BytesIO(response.content)).active["B2"]
     assert name.value == '=HYPERLINK("http://x","y")'
@@ -141,3 +141,15 @@ def test_the_org_chart_lists_units_in_their_set_order_under_their_parents(alpha)
         UnitFactory(name="라과", parent=bureau, sort_order=1)
         names = [(unit.name, depth) for unit, depth in unit_tree()]
     assert names == [("가국", 0), ("다과", 1), ("나과", 1), ("하국", 0), ("라과", 1)]
+
+
+def test_staff_cannot_export_the_whole_agency_with_email_addresses(alpha_people):
+    for persona in (alpha_people.staff, alpha_people.head):
+        client = agency_client("alpha", persona.user)
+        refused = client.get("/org/people/", {"format": "xlsx"})
+        assert refused.status_code == 403
+        assert "인사담당자와 기관 관리자만 내려받을 수 있습니다" in refused.content.decode()
+        assert "엑셀로 내려받기" not in client.get("/org/people/").content.decode()
+    for persona in (alpha_people.hr, alpha_people.admin):
+        allowed = agency_client("alpha", persona.user).get("/org/people/", {"format": "xlsx"})
+        assert allowed.status_code == 200 and allowed.content[:2] == b"PK"

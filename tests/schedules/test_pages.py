@@ -104,8 +104,8 @@ def test_an_all_day_entry_from_the_form(alpha_people):
     ({"title": ""}, "제목을 입력하세요"),
     ({"end_date": "2026-05-06", "end_time": "10:00"}, "종료 일시는 시작 일시보다 뒤여야 합니다"),
     ({"start_time": ""}, "시작 시각을 입력하거나"),
-    ({"start_date": "2026-02-30"}, "올바른 날짜"),
-    ({"scope": "agency"}, "올바르게 선택해 주세요"),
+    ({"start_date": "2026-02-30"}, "날짜를 2026-03-01 형식으로"),
+    ({"scope": "agency"}, "목록에 있는 값 중에서 고르세요"),
 ])
 def test_bad_input_gets_a_korean_message_and_writes_nothing(alpha_people, data, message):
     client = agency_client("alpha", alpha_people.staff.user)

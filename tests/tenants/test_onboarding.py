@@ -1,5 +1,7 @@
 """Central staff onboard agencies from the standard model."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import connection
@@ -139,3 +141,16 @@ def test_a_failure_mid_way_leaves_no_schema_domain_or_agency(db, monkeypatch):
     assert not Domain.objects.filter(domain="mois.localhost").exists()
     assert not schema_exists("mois")
     assert mail.outbox == []
+
+
+def test_the_invitation_ends_on_a_sign_in_button(central_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        console_client(central_user).post("/agencies/new/", FORM)
+    (invitation,) = mail.outbox
+    login = "http://mois.localhost:8000/accounts/login/"
+    assert invitation.body.rstrip().endswith(login)
+    html, kind = invitation.alternatives[0]
+    assert kind == "text/html"
+    button = re.search(r'<a href="([^"]+)"[^>]*>로그인 / Sign in</a>', html)
+    assert button and button.group(1) == login
+    assert html.rindex("<a ") == button.start()  # nothing to click after it

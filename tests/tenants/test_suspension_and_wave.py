@@ -181,11 +181,11 @@ def test_wave_errors_name_the_columns_as_the_template_does(central_user):
 
     body = html.unescape(bad_rows.content.decode())
     assert bad_rows.status_code == 400
-    assert "기관명: " in body and "(입력값 300 자)" in body
+    assert "기관명: " in body and "(지금 300자)" in body
     assert "관리자 이메일: " in body
-    assert ("기관 유형: '시청'은(는) 없는 값입니다. 다음 중 하나를 쓰세요: "
+    assert ("기관 유형: '시청'은 없는 값입니다. 다음 중 하나를 쓰세요: "
             "중앙행정기관, 광역자치단체, 기초자치단체") in body
-    assert "하위 도메인 'busan'이(가) 2행과 중복됩니다" in body
+    assert "하위 도메인 'busan'이 2행과 중복됩니다" in body
     assert "필수 열이 없습니다: 관리자 이메일" in html.unescape(no_email.content.decode())
     assert "admin_email" not in no_email.content.decode()
     assert not Agency.objects.filter(code="5670000").exists()
