@@ -12,6 +12,10 @@ raising its ``version`` and noting it below, never editing a field in place.
 Changes to the vocabulary:
 - 1 (2026-12): first typed vocabulary; the names of the free-text actions written before it
   are kept, so old audit rows read with the same labels.
+- ``work.instruction_completed`` version 2 (2026-12): adds ``on_time`` (done by the
+  instruction's due date), for the indicator "instructions completed by their due date".
+- performance (2026-12): cycles, goals, bulk assignment, hand-entered indicator values and
+  recomputation of attainment (``performance.*``).
 """
 
 from dataclasses import dataclass, field
@@ -124,6 +128,14 @@ class EventType(models.TextChoices):
     CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
     CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
 
+    CYCLE_OPENED = "performance.cycle_opened", _("평가 주기 개시")
+    CYCLE_CLOSED = "performance.cycle_closed", _("평가 주기 마감")
+    GOALS_SET = "performance.goals_set", _("성과목표 설정")
+    GOALS_ASSIGNED = "performance.goals_assigned", _("성과목표 일괄 부여")
+    INDICATORS_ASSIGNED = "performance.indicators_assigned", _("성과지표 일괄 부여")
+    INDICATOR_VALUE_ENTERED = "performance.indicator_value_entered", _("성과지표 실적 입력")
+    ATTAINMENT_RECOMPUTED = "performance.attainment_recomputed", _("달성도 다시 계산")
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -217,7 +229,9 @@ SPECS: dict[EventType, Spec] = {
     EventType.MEMO_READ: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.MEMO_REPLIED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.INSTRUCTION_ISSUED: Spec(Visibility.INVOLVED, {"title": str, "due_date": str}),
-    EventType.INSTRUCTION_COMPLETED: Spec(Visibility.INVOLVED, {"title": str}),
+    # "instructions completed by their due date" (performance) reads ``on_time``.
+    EventType.INSTRUCTION_COMPLETED: Spec(Visibility.INVOLVED, {"title": str, "on_time": bool},
+                                          version=2),
     EventType.SCHEDULE_CREATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_UPDATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_DELETED: Spec(Visibility.INVOLVED, {"title": str}),
@@ -235,6 +249,16 @@ SPECS: dict[EventType, Spec] = {
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
+    # Performance: the cycle's scheme and dates; whose goals (a level and its owner's name)
+    # and how many; evaluations stay with those concerned (rules.md §4 disclosure).
+    EventType.CYCLE_OPENED: Spec(Visibility.ADMIN, {"scheme": str, "base_date": str,
+                                                    "evaluatees": int}),
+    EventType.CYCLE_CLOSED: Spec(Visibility.ADMIN, {"scheme": str, "base_date": str}),
+    EventType.GOALS_SET: Spec(Visibility.INVOLVED, {"level": str, "goals": int}),
+    EventType.GOALS_ASSIGNED: Spec(Visibility.INVOLVED, {"title": str, "people": int}),
+    EventType.INDICATORS_ASSIGNED: Spec(Visibility.INVOLVED, {"name": str, "people": int}),
+    EventType.INDICATOR_VALUE_ENTERED: Spec(Visibility.INVOLVED, {"name": str, "value": str}),
+    EventType.ATTAINMENT_RECOMPUTED: Spec(Visibility.ADMIN, {"events": int, "tallies": int}),
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -278,6 +302,12 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "goals": _("성과목표"),
+    "weight": _("가중치"),
+    "target": _("목표치"),
+    "value": _("실적"),
+    "evidence": _("증빙"),
+    "people": _("대상 직원"),
 }
 
 

@@ -1,11 +1,13 @@
 """Record moves: the audit row and the activity event. Call inside the transaction of the
 change being recorded."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 
 from core.audit.announce import announce
 from core.audit.events import SPECS, EventType, check_payload
@@ -94,7 +96,16 @@ def event_record(
             object_id=audit.target_id, visibility=SPECS[event_type].visibility,
             audience=sorted(set(audience) - {actor_person_id, None}), payload=payload)
         announce(event)
+        for collect in collectors():
+            collect(event)
     return event
+
+
+@cache
+def collectors() -> tuple[Callable, ...]:
+    """What each recorded move feeds in its own transaction (``HARMONY_EVENT_COLLECTORS``:
+    performance's running tallies), so what they keep moves with the move or not at all."""
+    return tuple(import_string(path) for path in settings.HARMONY_EVENT_COLLECTORS)
 
 
 def field_changes(instance: models.Model, fields: dict[str, object]) -> dict[str, list]:

@@ -29,6 +29,7 @@ class PolicyKind(models.TextChoices):
     TRANSPARENCY = "transparency", _("업무 공개 범위")
     ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
     CASE_TYPES = "case_types", _("민원 유형")
+    INDICATOR_DEFINITIONS = "indicator_definitions", _("성과지표 정의")
 
 
 class PolicyStatus(models.TextChoices):

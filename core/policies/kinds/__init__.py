@@ -12,6 +12,7 @@ from core.policies.kinds.evaluation import (
     PerformanceContractKind,
     ServiceRatingKind,
 )
+from core.policies.kinds.performance import IndicatorDefinitionsKind
 from core.policies.kinds.rewards import BonusKind, PromotionKind
 from core.policies.kinds.workflow import (
     AbsenceRegistrarsKind,
@@ -39,6 +40,7 @@ for _kind in (
     TransparencyKind,
     AbsenceRegistrarsKind,
     CaseTypesKind,
+    IndicatorDefinitionsKind,
 ):
     register(_kind())
 
