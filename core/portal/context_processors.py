@@ -64,6 +64,8 @@ def _agency_nav(person, queue: int) -> list[NavGroup]:
         NavGroup(_("일정"), _items((_("일정"), "schedules:month"))),
         NavGroup(_("고객관리"), _items((_("민원함"), "cases:box"),
                                       (_("전화·방문 민원 접수"), "cases:new"))),
+        NavGroup(_("성과관리"), _items((_("성과 현황"), "performance:dashboard"),
+                                      (_("평가 주기"), "performance:cycles"))),
         NavGroup(_("조직"), _items(*org)),
     ]
     if is_agency_admin(person):

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from core.approvals import api as approvals_api
 from core.customers.api import CaseViewSet
 from core.org import api as org_api
+from core.performance import api as performance_api
 from core.policies.api import RuleViewSet
 from core.portal.audit_api import AuditEventViewSet
 from core.schedules import api as schedules_api
@@ -38,6 +39,8 @@ router.register("instructions", work_api.InstructionViewSet, basename="instructi
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("rules", RuleViewSet, basename="rule")
 router.register("cases", CaseViewSet, basename="case")
+router.register("performance/cycles", performance_api.CycleViewSet, basename="performance-cycle")
+router.register("performance/goals", performance_api.GoalViewSet, basename="performance-goal")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),
