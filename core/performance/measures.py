@@ -11,6 +11,7 @@ its members' tallies added up (``Tally.__add__``)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.policies.kinds.performance import Definition, definition_filters
@@ -20,17 +21,17 @@ CAP = HUNDRED  # attainment is the degree a target is reached: at most 100%
 PLACES = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     count: int = 0
     total: Decimal = Decimal(0)
     hits: int = 0
 
-    def __add__(self, other: "Tally") -> "Tally":
+    def __add__(self, other: "Tally") -> "Tally":  # type: ignore[override]
         return Tally(self.count + other.count, self.total + other.total, self.hits + other.hits)
 
 
 ZERO = Tally()
+_NOTHING = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def _meets(payload: Mapping, filters: Mapping) -> bool:
 
 
 def _number(value) -> Decimal:
+    if type(value) is int:
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         return Decimal(0)
     try:
@@ -56,52 +59,83 @@ def _number(value) -> Decimal:
         return Decimal(0)
 
 
+class Measure:
+    """A definition read once — its types and filters as a set and dicts — with what one
+    event adds to its tally. The live update and the full recomputation both count through
+    ``Measure.contribution``."""
+
+    __slots__ = ("code", "types", "where", "numerator", "field", "ratio", "by_actor")
+
+    def __init__(self, definition: Definition) -> None:
+        self.code = definition.code
+        self.types = frozenset(definition.event_types)
+        self.where, self.numerator = definition_filters(definition)
+        self.field = definition.field
+        self.ratio = definition.measure == "ratio"
+        self.by_actor = definition.attribute_to == "actor"
+
+    def person(self, event: Occurrence) -> int | None:
+        """Whose indicator the event counts for: the one who acted, or the one it concerns."""
+        return event.actor_person_id if self.by_actor else event.person_id
+
+    def contribution(self, event: Occurrence) -> Tally | None:
+        """What ``event`` adds to the tally (None: it does not count)."""
+        payload = event.payload
+        if event.type not in self.types or (self.where and not _meets(payload, self.where)):
+            return None
+        total = _number(payload.get(self.field)) if self.field else _NOTHING
+        return Tally(1, total, 1 if self.ratio and _meets(payload, self.numerator) else 0)
+
+
+_measures: dict[int, tuple[Definition, Measure]] = {}
+
+
+def measure_of(definition: Definition) -> Measure:
+    """The definition's ``Measure``, made once per definition object."""
+    kept = _measures.get(id(definition))
+    if kept is None or kept[0] is not definition:  # an id reused by a new object
+        if len(_measures) > 1000:
+            _measures.clear()
+        kept = (definition, Measure(definition))
+        _measures[id(definition)] = kept
+    return kept[1]
+
+
 def attributed_to(definition: Definition, event: Occurrence) -> int | None:
-    """Whose indicator the event counts for: the one who acted, or the one it concerns."""
-    return event.actor_person_id if definition.attribute_to == "actor" else event.person_id
+    return measure_of(definition).person(event)
 
 
 def contribution(definition: Definition, event: Occurrence) -> Tally | None:
-    """What ``event`` adds to the tally of ``definition`` (None: it does not count)."""
-    if event.type not in definition.event_types:
-        return None
-    where, numerator = definition_filters(definition)
-    if not _meets(event.payload, where):
-        return None
-    total = _number(event.payload.get(definition.field)) if definition.field else Decimal(0)
-    hits = 1 if definition.measure == "ratio" and _meets(event.payload, numerator) else 0
-    return Tally(1, total, hits)
+    return measure_of(definition).contribution(event)
 
 
 def fold(definition: Definition, events: Iterable[Occurrence]) -> dict[int, Tally]:
-    """Person id → tally of ``definition`` over ``events`` (the full recomputation)."""
-    tallies: dict[int, Tally] = {}
-    for event in events:
-        person_id = attributed_to(definition, event)
-        if person_id is None:
-            continue
-        added = contribution(definition, event)
-        if added is not None:
-            tallies[person_id] = tallies.get(person_id, ZERO) + added
-    return tallies
+    """Person id → tally of ``definition`` over ``events``."""
+    return {person: tally for (_code, person), tally in fold_all([definition], events).items()}
 
 
 def fold_all(definitions: Iterable[Definition], events: Iterable[Occurrence]
              ) -> dict[tuple[str, int], Tally]:
-    """(code, person id) → tally of every definition over ``events``, in one pass."""
-    routes: dict[str, list[Definition]] = {}
+    """(code, person id) → tally of every definition over ``events``, in one pass (the full
+    recomputation)."""
+    routes: dict[str, list[Measure]] = {}
     for definition in definitions:
         for event_type in definition.event_types:
-            routes.setdefault(event_type, []).append(definition)
-    tallies: dict[tuple[str, int], Tally] = {}
+            routes.setdefault(event_type, []).append(measure_of(definition))
+    sums: dict[tuple[str, int], list] = {}
     for event in events:
-        for definition in routes.get(event.type, ()):
-            person_id = attributed_to(definition, event)
-            added = contribution(definition, event) if person_id is not None else None
+        for measure in routes.get(event.type, ()):
+            person_id = measure.person(event)
+            added = measure.contribution(event) if person_id is not None else None
             if added is not None:
-                key = (definition.code, person_id)
-                tallies[key] = tallies.get(key, ZERO) + added
-    return tallies
+                kept = sums.get((measure.code, person_id))
+                if kept is None:
+                    sums[(measure.code, person_id)] = [added.count, added.total, added.hits]
+                else:  # in place: a new Tally per event would double the fold's time
+                    kept[0] += added.count
+                    kept[1] += added.total
+                    kept[2] += added.hits
+    return {key: Tally(*kept) for key, kept in sums.items()}
 
 
 def value(definition: Definition, tally: Tally) -> Decimal | None:

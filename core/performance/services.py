@@ -184,10 +184,11 @@ def _snapshot(cycle: Cycle, scheme: str, contract_grades: set[str]) -> int:
     CycleUnit.objects.bulk_create(
         [CycleUnit(cycle=cycle, unit_id=pk, name=units[pk].name, parent_id=parents[pk],
                    head_id=heads.get(pk)) for pk in sorted(unit_ids)], batch_size=2000)
+    headed = {head: unit for unit, head in heads.items()}
     rows = []
     for p in members:
         rater = _rater_of(p.person_id, p.unit_id, heads, parents)
-        rater_unit = next((u for u, h in heads.items() if h == rater), None)
+        rater_unit = headed.get(rater)
         confirmer = (_rater_of(rater, rater_unit, heads, parents) if rater is not None
                      else None)
         rows.append(CycleMember(cycle=cycle, person_id=p.person_id, unit_id=p.unit_id,
