@@ -178,7 +178,8 @@ def goals(schema: str, cycle) -> int:
 
 def events(schema: str, cycle) -> int:
     """BENCH_EVENTS events over the cycle's half so far, their audit rows unsealed."""
-    from datetime import datetime, time as clock
+    from datetime import datetime
+    from datetime import time as clock
 
     from django.db import connection, transaction
     from django.utils import timezone

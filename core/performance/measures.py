@@ -11,8 +11,8 @@ its members' tallies added up (``Tally.__add__``)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from core.policies.kinds.performance import Definition, definition_filters
 

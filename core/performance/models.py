@@ -79,6 +79,9 @@ class CycleUnit(models.Model):
                                                name="cycle_unit_once")]
         indexes = [models.Index(fields=["cycle", "head"], name="cycle_unit_head")]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class CycleMember(models.Model):
     """An evaluatee of the cycle, placed as the org history had them on its snapshot day,
@@ -102,6 +105,9 @@ class CycleMember(models.Model):
                                                name="cycle_member_once")]
         indexes = [models.Index(fields=["cycle", "unit"], name="cycle_member_unit"),
                    models.Index(fields=["person"], name="cycle_member_person")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}:{self.person_id}"
 
 
 class Level(models.TextChoices):
@@ -202,6 +208,9 @@ class IndicatorEntry(models.Model):
     class Meta:
         ordering = ["-entered_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.value}"
+
 
 class Tally(models.Model):
     """The running tally of one indicator definition for one person in one cycle, moved by
@@ -219,3 +228,6 @@ class Tally(models.Model):
         constraints = [models.UniqueConstraint(fields=["cycle", "code", "person_id"],
                                                name="tally_once")]
         indexes = [models.Index(fields=["cycle", "person_id"], name="tally_person")]
+
+    def __str__(self) -> str:
+        return f"{self.code}:{self.person_id} {self.count}"

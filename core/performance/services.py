@@ -100,8 +100,9 @@ def cycle_period(scheme: str, base_date: date) -> tuple[date, date, str]:
         raise ValidationError(_("근무성적평가의 평가 기준일은 %(d)s 중 하나입니다.")
                               % {"d": ", ".join(rule.base_dates)})
     previous = bases[bases.index(base_date) - 1]
-    return previous + timedelta(days=1), base_date, _("%(y)s년 %(m)s월 %(d)s일 기준 근무성적평가") % {
+    name = _("%(y)s년 %(m)s월 %(d)s일 기준 근무성적평가") % {
         "y": base_date.year, "m": base_date.month, "d": base_date.day}
+    return previous + timedelta(days=1), base_date, name
 
 
 def _evaluated(scheme: str, grade_code: str | None, contract_grades: set[str]) -> bool:

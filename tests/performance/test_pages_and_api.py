@@ -1,7 +1,7 @@
 """The unit head's dashboard, the person page, the cycles page and the read API."""
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
