@@ -10,7 +10,6 @@ disagree. ``value`` reads a tally as the indicator's value; a unit's value is th
 its members' tallies added up (``Tally.__add__``)."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -34,8 +33,7 @@ ZERO = Tally()
 _NOTHING = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """What a definition reads of an activity event."""
 
     type: str

@@ -164,3 +164,65 @@ def assign(request, pk: int):
         except ValidationError as error:
             _refused(request, error)
     return render(request, "performance/assign.html", {"cycle": cycle, "form": form})
+
+
+BLANK_ROWS = 2
+
+
+def _goal_rows(post, existing: dict[int, Goal]) -> list[services.GoalInput]:
+    """The goals typed in the editor's rows; a row without a title is left out. A kept goal
+    keeps its indicators; a new one gets the row's indicator (weight 100)."""
+    goals = []
+    rows = min(digits_to_int(post.get("rows", "")) or 0, services.MAX_GOALS + BLANK_ROWS)
+    for index in range(rows):
+        def field(name: str, i: int = index) -> str:
+            return post.get(f"{name}-{i}", "").strip()
+
+        if not field("title"):
+            continue
+        weight = int(field("weight")) if field("weight").isdigit() else field("weight")
+        kept = existing.get(digits_to_int(field("goal")) or 0)
+        indicators = [services.IndicatorInput(
+            name=i.name, weight=i.weight, target=i.target, code=i.code, direction=i.direction,
+            unit_label=i.unit_label, id=i.pk) for i in kept.indicators.all()] if kept else (
+            [services.IndicatorInput(name=field("indicator"), weight=100,
+                                     target=field("target"), code=field("code"))]
+            if field("target") else [])
+        goals.append(services.GoalInput(title=field("title"), weight=weight,
+                                        parent_id=digits_to_int(field("parent")),
+                                        indicators=indicators, id=kept.pk if kept else None))
+    return goals
+
+
+@require_http_methods(["GET", "POST"])
+def goals_edit(request, pk: int, level: str, owner_id: int):
+    """Set the goals of the agency (HR), a unit (its head) or a person at once: their
+    weights must add up to 100, or nothing is saved."""
+    viewer = _member(request)
+    cycle = _cycle(viewer, pk)
+    if level not in Level.values:
+        raise Http404
+    owner = {Level.AGENCY: {}, Level.UNIT: {"unit_id": owner_id},
+             Level.PERSON: {"person_id": owner_id}}[level]
+    existing = {g.pk: g for g in Goal.objects.filter(cycle=cycle, level=level, **owner)
+                .prefetch_related("indicators")}
+    if request.method == "POST":
+        try:
+            services.goals_set(cycle=cycle, level=level, owner_id=owner_id or None,
+                               goals=_goal_rows(request.POST, existing), actor=viewer,
+                               origin=Origin.from_request(request))
+            messages.success(request, _("성과목표를 저장했습니다."))
+            return redirect(f"{reverse('performance:dashboard')}?cycle={cycle.pk}")
+        except ValidationError as error:
+            _refused(request, error)
+    parent_level = {Level.UNIT: Level.AGENCY, Level.PERSON: Level.UNIT}.get(level)
+    parents = Goal.objects.filter(cycle=cycle, level=parent_level) if parent_level else []
+    if level == Level.PERSON:
+        unit_id = (CycleMember.objects.filter(cycle=cycle, person_id=owner_id)
+                   .values_list("unit_id", flat=True).first())
+        parents = parents.filter(unit_id=unit_id)
+    return render(request, "performance/goals.html", {
+        "cycle": cycle, "level": Level(level), "goals": list(existing.values()),
+        "blank": range(len(existing), len(existing) + BLANK_ROWS),
+        "rows": len(existing) + BLANK_ROWS, "parents": list(parents),
+        "definitions": list(selectors.definitions_of(cycle).values())})

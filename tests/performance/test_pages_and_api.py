@@ -155,3 +155,29 @@ def test_the_api_answers_only_what_the_caller_may_see(placed, cycle):
     assert _api(p.staff).get(
         f"/api/v1/performance/cycles/{cycle.pk}/attainment/?unit={p.head.unit_id}"
     ).status_code == 404
+
+
+def test_the_head_sets_the_units_goals_in_the_editor_and_a_wrong_total_is_refused(placed,
+                                                                                   cycle):
+    p = placed
+    client = agency_client("alpha", p.head.user)
+    url = f"/performance/cycles/{cycle.pk}/goals/unit/{p.head.unit_id}/"
+    rows = {"rows": "2", "title-0": "문서 처리", "weight-0": "60",
+            "code-0": "documents_completed", "target-0": "40",
+            "title-1": "혁신", "weight-1": "30", "indicator-1": "제안", "target-1": "5"}
+    page = client.post(url, rows).content.decode()
+    assert "가중치의 합은 100이어야 합니다 (지금 90)" in page
+    with schema_context("alpha"):
+        assert not Goal.objects.exists()
+    client.post(url, {**rows, "weight-1": "40"})
+    with schema_context("alpha"):
+        assert sorted(Goal.objects.filter(level=Level.UNIT).values_list("title", "weight")) == [
+            ("문서 처리", 60), ("혁신", 40)]
+        kept = Goal.objects.get(title="혁신")
+    # Editing keeps a goal (and its indicator); a row left empty removes its goal.
+    client.post(url, {"rows": "2", "goal-0": str(kept.pk), "title-0": "혁신 제안",
+                      "weight-0": "100"})
+    with schema_context("alpha"):
+        goal = Goal.objects.get(level=Level.UNIT)
+        assert (goal.pk, goal.title, goal.indicators.get().name) == (kept.pk, "혁신 제안", "제안")
+    assert agency_client("alpha", p.staff.user).post(url, rows).status_code == 403
