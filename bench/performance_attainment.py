@@ -265,7 +265,9 @@ def run() -> int:
         t_re = time.perf_counter()
         read, tallies = services.attainment_recompute(cycle=cycle, actor=hr)
         recompute_s = time.perf_counter() - t_re
-        connection.cursor().execute("VACUUM (ANALYZE) performance_tally")
+        for table in ("performance_tally", "performance_goal", "performance_indicator",
+                      "performance_cyclemember", "performance_cycleunit"):
+            connection.cursor().execute(f"VACUUM (ANALYZE) {table}")
     print(f"Agency 'perf': {PEOPLE:,} people in {DIVISIONS} divisions; cycle opened with "
           f"{members:,} evaluatees in {open_s:.1f} s; {made_goals:,} goals; "
           f"{made_events:,} activity events; full recomputation read {read:,} events into "
@@ -336,6 +338,14 @@ def run() -> int:
             for name, value in zip(series, (t_ref, t_base, t_dash, t_home), strict=True):
                 series[name].append(value)
     assert collectors == audit_services.collectors()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        move(head_id)
+        profile = cProfile.Profile()
+        profile.runcall(lambda: client.get(f"/performance/?unit={unit_id}"))
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
     with schema_context(schema):
         live = dict(Tally.objects.filter(cycle=cycle, code="documents_completed")
                     .values_list("person_id", "count"))

@@ -8,7 +8,7 @@ of their unit (as the cycle has them), HR officers and agency admins."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 
 from core.org.models import Person
 from core.org.selectors import can_manage_org
@@ -43,12 +43,19 @@ def cycle_for(person: Person | None, pk) -> Cycle | None:
     return cycles_visible_to(person).filter(pk=cycle_id).first()
 
 
-def current_cycle(person: Person | None) -> Cycle | None:
-    """The open cycle the person is evaluated in, else the latest open one, else the latest."""
-    cycles = cycles_visible_to(person)
-    mine = cycles.filter(status=CycleStatus.OPEN, members__person=person).first() if (
-        _member(person)) else None
-    return mine or cycles.filter(status=CycleStatus.OPEN).first() or cycles.first()
+def current_cycle(person: Person | None, cycles: list[Cycle] | None = None) -> Cycle | None:
+    """The open cycle the person is evaluated in, else the latest open one, else the latest
+    (among ``cycles`` when the caller has read them already)."""
+    if not _member(person):
+        return None
+    if cycles is None:
+        cycles = list(cycles_visible_to(person)[:20])
+    open_ = [c for c in cycles if c.status == CycleStatus.OPEN]
+    if len(open_) > 1:
+        mine = set(CycleMember.objects.filter(cycle__in=open_, person=person)
+                   .values_list("cycle_id", flat=True))
+        open_ = [c for c in open_ if c.pk in mine] or open_
+    return (open_ or cycles or [None])[0]
 
 
 def units_headed(person: Person | None, cycle: Cycle) -> QuerySet[CycleUnit]:
@@ -72,15 +79,21 @@ def goals_visible_to(person: Person | None, cycle: Cycle | None = None) -> Query
         goals = goals.filter(cycle=cycle)
     if can_manage_org(person):
         return goals
-    headed = CycleUnit.objects.filter(Q(head=person) | Q(unit__head=person)).values("unit_id")
-    mine = CycleMember.objects.filter(person=person).values("unit_id")
-    rated = CycleMember.objects.filter(Q(rater=person) | Q(confirmer=person)).values(
-        "person_id")
-    in_units = CycleMember.objects.filter(unit_id__in=headed).values("person_id")
+    # Each relation within the goal's own cycle: heading a unit in one cycle opens nothing
+    # of another cycle's.
+    headed = CycleUnit.objects.filter(Q(head=person) | Q(unit__head=person),
+                                      cycle_id=OuterRef("cycle_id"), unit_id=OuterRef("unit_id"))
+    mine = CycleMember.objects.filter(person=person, cycle_id=OuterRef("cycle_id"),
+                                      unit_id=OuterRef("unit_id"))
+    related = CycleMember.objects.filter(
+        Q(rater=person) | Q(confirmer=person) | Q(unit__in=CycleUnit.objects.filter(
+            Q(head=person) | Q(unit__head=person), cycle_id=OuterRef(OuterRef("cycle_id")))
+            .values("unit_id")),
+        cycle_id=OuterRef("cycle_id"), person_id=OuterRef("person_id"))
     return goals.filter(
-        Q(level=Level.AGENCY) | Q(level=Level.UNIT, unit_id__in=mine)
-        | Q(level=Level.UNIT, unit_id__in=headed) | Q(person=person)
-        | Q(person_id__in=rated) | Q(person_id__in=in_units)).distinct()
+        Q(level=Level.AGENCY) | Q(person=person)
+        | Q(level=Level.UNIT) & (Exists(mine) | Exists(headed))
+        | Q(level=Level.PERSON) & Exists(related))
 
 
 def may_see_person(viewer: Person | None, cycle: Cycle, person_id: int) -> bool:
@@ -193,9 +206,9 @@ def unit_board(cycle: Cycle, unit: CycleUnit) -> UnitBoard:
                    .select_related("person", "grade", "position")
                    .order_by("position__rank", "grade__rank", "person__name"))
     ids = [m.person_id for m in members]
-    # Two indexed reads, not one with OR (which scans every goal of the cycle).
-    goals = [*Goal.objects.filter(cycle=cycle, level=Level.UNIT, unit_id=unit.unit_id),
-             *Goal.objects.filter(cycle=cycle, level=Level.PERSON, person_id__in=ids)]
+    # One read (PostgreSQL ORs the two indexes: the unit's and the members' goals).
+    goals = list(Goal.objects.filter(Q(level=Level.UNIT, unit_id=unit.unit_id)
+                                     | Q(level=Level.PERSON, person_id__in=ids), cycle=cycle))
     prefetch_related_objects(goals, "indicators")
     tallies = _tally_rows(TallyRow.objects.filter(cycle=cycle, person_id__in=ids)
                           .values_list("person_id", "code", "count", "total", "hits"))

@@ -41,16 +41,24 @@ def _refused(request, error: ValidationError) -> None:
 def dashboard(request):
     """The unit's and each member's attainment now; the viewer's own for everyone else."""
     person = _member(request)
-    cycle = _cycle(person, request.GET.get("cycle"))
-    context = {"cycle": cycle, "cycles": selectors.cycles_visible_to(person)[:20]}
+    cycles = list(selectors.cycles_visible_to(person)[:20])
+    wanted_cycle = request.GET.get("cycle") or None
+    cycle = (next((c for c in cycles if str(c.pk) == wanted_cycle), None)
+             or _cycle(person, wanted_cycle)) if wanted_cycle else selectors.current_cycle(
+        person, cycles)
+    context = {"cycle": cycle, "cycles": cycles}
     if cycle is not None:
         units = list(selectors.units_headed(person, cycle))
         wanted = digits_to_int(request.GET.get("unit", ""))
         unit = next((u for u in units if u.unit_id == wanted), units[0] if units else None)
-        context.update(units=units, unit=unit,
-                       board=selectors.unit_board(cycle, unit) if unit else None,
-                       mine=selectors.person_now(cycle, person.pk),
+        board = selectors.unit_board(cycle, unit) if unit else None
+        # A head is a member of their own unit: their row is their own attainment.
+        mine = next((row.now for row in board.members if row.member.person_id == person.pk),
+                    None) if board else None
+        context.update(units=units, unit=unit, board=board,
+                       mine=mine or selectors.person_now(cycle, person.pk),
                        manages=can_manage_org(person),
+                       person_base=reverse("performance:person", args=[cycle.pk, 0])[:-2],
                        agency=selectors.agency_now(cycle) if can_manage_org(person) else None)
     return render(request, "performance/dashboard.html", context)
 
