@@ -29,9 +29,11 @@ Measured, interleaved per round (DEBUG off, BENCH_SAMPLES rounds after warm-up):
   move costs without performance) — the ratio is what the live update adds;
 - dashboard: GET /performance/?unit=… as the division's head (100 members), through the
   whole Django stack, right after a move (the page is never served from a cache);
-- home: GET / as the same head (the existing 한눈에 page), the page's baseline.
+- home: GET / as the same head (the existing 한눈에 page), the page's baseline;
+- the dashboard's data alone: ``unit_board`` (the unit's and its 100 members' attainment,
+  four queries), without the request, session, menu and template around it.
 Ends with one VERDICT line. Environment knobs: BENCH_PEOPLE, BENCH_EVENTS, BENCH_SAMPLES,
-BENCH_DATABASE.
+BENCH_DATABASE, BENCH_PROFILE (prints a profile of one dashboard request).
 """
 
 import os
@@ -276,7 +278,8 @@ def run() -> int:
 
     rng = random.Random(10)
     series = {"reflected (move → attainment)": [], "baseline (move, no collector)": [],
-              "dashboard (100 members)": [], "home (baseline)": []}
+              "dashboard (100 members)": [], "home (baseline)": [],
+              "dashboard's data (unit_board)": []}
     checked = True
     with schema_context(schema):
         people = list(cycle.members.values_list("person_id", flat=True))
@@ -334,8 +337,12 @@ def run() -> int:
         checked &= response.status_code == 200 and "벤치과" in response.content.decode()
         t_home, home = timed(lambda: client.get("/"))
         checked &= home.status_code == 200
+        with schema_context(schema):
+            unit = selectors.units_headed(head, cycle).get(unit_id=unit_id)
+            t_data, _board = timed(lambda u=unit: selectors.unit_board(cycle, u))
         if round_no >= WARMUP:
-            for name, value in zip(series, (t_ref, t_base, t_dash, t_home), strict=True):
+            for name, value in zip(series, (t_ref, t_base, t_dash, t_home, t_data),
+                                   strict=True):
                 series[name].append(value)
     assert collectors == audit_services.collectors()
     if os.environ.get("BENCH_PROFILE"):
