@@ -65,7 +65,10 @@ def test_the_dashboard_is_cards_on_a_phone_and_moves_live(harmony_server, chromi
     # One card per member: the header row is hidden, each cell names its column.
     assert page.locator("#members-now ~ table tbody tr").first.evaluate(
         "r => getComputedStyle(r).display") == "block"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 390)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
     page.evaluate("window.notReloaded = true")
     page.wait_for_timeout(500)  # the stream connects once the page has loaded
 
