@@ -67,7 +67,8 @@ def test_the_dashboard_is_cards_on_a_phone_and_moves_live(harmony_server, chromi
         "r => getComputedStyle(r).display") == "block"
     wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
         .filter(e => e.getBoundingClientRect().right > 390)
-        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        .map(e => e.tagName + '.' + e.className + ' '
+             + Math.round(e.getBoundingClientRect().right))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, wide
     page.evaluate("window.notReloaded = true")
     page.wait_for_timeout(500)  # the stream connects once the page has loaded
