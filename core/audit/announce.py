@@ -49,3 +49,22 @@ def _redis():
     import redis
 
     return redis.Redis.from_url(settings.HARMONY_EVENTS_REDIS_URL)
+
+
+def announce_to(event, people, *, schema: str | None = None) -> None:
+    """Tell ``people`` besides the move's own audience that ``event`` changed what they watch
+    (a unit head's performance dashboard): the type only, not the object's label, which they
+    may not be entitled to read. Sent as ``announce`` sends, on the same terms."""
+    people = sorted(set(people) - set(event.audience) - {None})
+    if not people:
+        return
+    fields = {"s": schema or connection.schema_name, "e": event.pk, "t": event.type, "l": "",
+              "a": people}
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode()) > MAX_MESSAGE_BYTES:
+        return  # a head-count this large watches no one dashboard; the page reloads instead
+    if settings.HARMONY_EVENTS_REDIS_URL:
+        transaction.on_commit(lambda: _redis_publish(text))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, text])

@@ -16,6 +16,10 @@ Changes to the vocabulary:
   assignee's id) and ``unit`` (the handling unit's id), either possibly null; new types for
   the satisfaction survey (invited, answered, results exported) and the retention job.
   A payload field may be declared optional (``int | None``).
+- ``work.instruction_completed`` version 2 (2026-12): adds ``on_time`` (done by the
+  instruction's due date), for the indicator "instructions completed by their due date".
+- performance (2026-12): cycles, goals, bulk assignment, hand-entered indicator values and
+  recomputation of attainment (``performance.*``).
 """
 
 from dataclasses import dataclass, field
@@ -147,6 +151,14 @@ class EventType(models.TextChoices):
     CARD_ENTRY_EDITED = "activity.card_entry_edited", _("성과관리카드 수정")
     PERFORMANCE_REPORT_EXPORTED = "activity.report_exported", _("성과 보고서 내려받기")
 
+    CYCLE_OPENED = "performance.cycle_opened", _("평가 주기 개시")
+    CYCLE_CLOSED = "performance.cycle_closed", _("평가 주기 마감")
+    GOALS_SET = "performance.goals_set", _("성과목표 설정")
+    GOALS_ASSIGNED = "performance.goals_assigned", _("성과목표 일괄 부여")
+    INDICATORS_ASSIGNED = "performance.indicators_assigned", _("성과지표 일괄 부여")
+    INDICATOR_VALUE_ENTERED = "performance.indicator_value_entered", _("성과지표 실적 입력")
+    ATTAINMENT_RECOMPUTED = "performance.attainment_recomputed", _("달성도 다시 계산")
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -240,7 +252,9 @@ SPECS: dict[EventType, Spec] = {
     EventType.MEMO_READ: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.MEMO_REPLIED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.INSTRUCTION_ISSUED: Spec(Visibility.INVOLVED, {"title": str, "due_date": str}),
-    EventType.INSTRUCTION_COMPLETED: Spec(Visibility.INVOLVED, {"title": str}),
+    # "instructions completed by their due date" (performance) reads ``on_time``.
+    EventType.INSTRUCTION_COMPLETED: Spec(Visibility.INVOLVED, {"title": str, "on_time": bool},
+                                          version=2),
     EventType.SCHEDULE_CREATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_UPDATED: Spec(Visibility.INVOLVED, {"title": str}),
     EventType.SCHEDULE_DELETED: Spec(Visibility.INVOLVED, {"title": str}),
@@ -297,6 +311,16 @@ SPECS: dict[EventType, Spec] = {
     EventType.CARD_ENTRY_ADDED: Spec(Visibility.INVOLVED, {"kind": str}),
     EventType.CARD_ENTRY_EDITED: Spec(Visibility.INVOLVED, {"kind": str}),
     EventType.PERFORMANCE_REPORT_EXPORTED: _ADMIN,
+    # Performance: the cycle's scheme and dates; whose goals (a level and its owner's name)
+    # and how many; evaluations stay with those concerned (rules.md §4 disclosure).
+    EventType.CYCLE_OPENED: Spec(Visibility.ADMIN, {"scheme": str, "base_date": str,
+                                                    "evaluatees": int}),
+    EventType.CYCLE_CLOSED: Spec(Visibility.ADMIN, {"scheme": str, "base_date": str}),
+    EventType.GOALS_SET: Spec(Visibility.INVOLVED, {"level": str, "goals": int}),
+    EventType.GOALS_ASSIGNED: Spec(Visibility.INVOLVED, {"title": str, "people": int}),
+    EventType.INDICATORS_ASSIGNED: Spec(Visibility.INVOLVED, {"name": str, "people": int}),
+    EventType.INDICATOR_VALUE_ENTERED: Spec(Visibility.INVOLVED, {"name": str, "value": str}),
+    EventType.ATTAINMENT_RECOMPUTED: Spec(Visibility.ADMIN, {"events": int, "tallies": int}),
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -355,6 +379,11 @@ CHANGE_LABELS = {
     "period": _("기간"),
     "format": _("형식"),
     "participants": _("회의 참석자"),
+    "goals": _("성과목표"),
+    "weight": _("가중치"),
+    "target": _("목표치"),
+    "value": _("실적"),
+    "people": _("대상 직원"),
 }
 
 

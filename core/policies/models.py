@@ -30,6 +30,7 @@ class PolicyKind(models.TextChoices):
     ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
     CASE_TYPES = "case_types", _("민원 유형")
     SURVEY = "survey", _("고객만족도 조사")
+    INDICATOR_DEFINITIONS = "indicator_definitions", _("성과지표 정의")
 
 
 class PolicyStatus(models.TextChoices):

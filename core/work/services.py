@@ -306,7 +306,9 @@ def instruction_complete(*, instruction: Instruction, actor: Person, note: str,
         assignment.save(update_fields=["status", "note", "done_at"])
         event_record(EventType.INSTRUCTION_COMPLETED, actor=actor, subject=instruction,
                      person_id=actor.pk, unit_id=actor.unit_id,
-                     audience=[instruction.issuer_id], payload={"title": instruction.title},
+                     audience=[instruction.issuer_id],
+                     payload={"title": instruction.title, "on_time": (
+                         timezone.localdate(assignment.done_at) <= instruction.due_date)},
                      changes={"status": [str(AssignmentStatus.OPEN.label),
                                          str(AssignmentStatus.DONE.label)],
                               "note": note[:500]}, origin=origin)

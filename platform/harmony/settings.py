@@ -100,6 +100,7 @@ TENANT_APPS = [
     "core.idempotency",
     "core.customers",
     "core.activity",
+    "core.performance",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 
@@ -230,6 +231,9 @@ if not _CACHE_URL:
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5_000}
 # Live events between processes and servers: Redis pub/sub when a Redis URL is set,
 # PostgreSQL LISTEN/NOTIFY otherwise (core/audit/announce.py, core/portal/live.py).
+# What else a recorded move feeds, in the move's own transaction (core/audit/services.py
+# ``event_record``): each a dotted path to a function taking the ActivityEvent. The audit
+# app imports no other app; the links are listed here, explicitly (design.md: events).
 HARMONY_EVENTS_REDIS_URL = env_str("HARMONY_EVENTS_REDIS_URL", _CACHE_URL or "")
 AGENCY_HOST_CACHE_SECONDS = env_int("HARMONY_HOST_CACHE_SECONDS", 300)
 

@@ -8,6 +8,7 @@ from core.activity.api import ActivityRecordViewSet
 from core.approvals import api as approvals_api
 from core.customers.api import CaseViewSet
 from core.org import api as org_api
+from core.performance import api as performance_api
 from core.policies.api import RuleViewSet
 from core.portal.audit_api import AuditEventViewSet
 from core.schedules import api as schedules_api
@@ -41,6 +42,8 @@ router.register("audit", AuditEventViewSet, basename="audit")
 router.register("rules", RuleViewSet, basename="rule")
 router.register("cases", CaseViewSet, basename="case")
 router.register("activity", ActivityRecordViewSet, basename="activity-record")
+router.register("performance/cycles", performance_api.CycleViewSet, basename="performance-cycle")
+router.register("performance/goals", performance_api.GoalViewSet, basename="performance-goal")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

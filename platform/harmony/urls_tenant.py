@@ -21,6 +21,7 @@ urlpatterns = [
     path("jobs/", include("core.jobs.urls")),
     path("cases/", include("core.customers.urls")),
     path("activity/", include("core.activity.urls")),
+    path("performance/", include("core.performance.urls")),
     # The agency's customers file and follow their cases here without an account.
     path("public/requests/", include("core.customers.public_urls")),
     path("accounts/", include("allauth.urls")),

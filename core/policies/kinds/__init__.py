@@ -12,6 +12,7 @@ from core.policies.kinds.evaluation import (
     PerformanceContractKind,
     ServiceRatingKind,
 )
+from core.policies.kinds.performance import IndicatorDefinitionsKind
 from core.policies.kinds.rewards import BonusKind, PromotionKind
 from core.policies.kinds.surveys import SurveyKind
 from core.policies.kinds.workflow import (
@@ -41,6 +42,7 @@ for _kind in (
     AbsenceRegistrarsKind,
     CaseTypesKind,
     SurveyKind,
+    IndicatorDefinitionsKind,
 ):
     register(_kind())
 
