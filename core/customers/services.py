@@ -307,9 +307,12 @@ def _record(
     actor: Person,
     origin: Origin,
     changes: dict | None = None,
+    push: bool = True,
     **payload,
 ) -> None:
-    changes = {**(changes or {}), **_push(case)} or None
+    """Record a move of ``case``; a move of a request from another agency also crosses the
+    channel (``push``), once: the survey's invitation after the closure does not."""
+    changes = {**(changes or {}), **(_push(case) if push else {})} or None
     event_record(
         event_type,
         actor=actor,
@@ -465,6 +468,7 @@ def _survey_invite(case: Case, actor: Person, origin: Origin, closed_on: date) -
         case,
         actor,
         origin,
+        push=False,
         closes_on=(closed_on + timedelta(days=rule.open_days)).isoformat(),
     )
 
