@@ -232,7 +232,7 @@ def test_the_drafter_changes_retention_on_the_card(alpha_people):
     with schema_context("alpha"):
         document.refresh_from_db()
     assert (document.retention, document.classification) == ("permanent", "법규")
-    assert "올바르게 선택" in refused.content.decode() or "선택" in refused.content.decode()
+    assert "목록에 있는 값 중에서 고르세요" in refused.content.decode()
 
 
 def test_the_draft_page_takes_a_policy_meeting_and_a_retention(division_head):
@@ -240,7 +240,7 @@ def test_the_draft_page_takes_a_policy_meeting_and_a_retention(division_head):
     staff = agency_client("alpha", people.staff.user)
     response = staff.post("/approvals/new/", {
         "title": "정책 기안", "body": "본문", "document_type": "policy", "disclosure": "public",
-        "approver": people.head.pk, "retention": "10", "classification": "",
+        "approver": people.admin.pk, "retention": "10", "classification": "",
         "meeting_on": "2026-11-20",
         "participants": "홍길동 / 한국행정연구원 / 단계적 도입\n성춘향"}, follow=True)
     assert response.status_code == 200
