@@ -43,7 +43,7 @@ class ActionSerializer(serializers.ModelSerializer):
         fields = ["kind", "actor", "actor_name", "note", "version", "occurred_at"]
 
 
-class RecipientSerializer(serializers.ModelSerializer):
+class DocumentRecipientSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     receipt_number = serializers.CharField(read_only=True)
     handler_name = serializers.CharField(source="handler.name", read_only=True, default="")
@@ -95,7 +95,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentDetailSerializer(DocumentSerializer):
     steps = StepSerializer(many=True, read_only=True)
     actions = ActionSerializer(many=True, read_only=True)
-    recipients = RecipientSerializer(many=True, read_only=True)
+    recipients = DocumentRecipientSerializer(many=True, read_only=True)
     circulations = CirculationSerializer(many=True, read_only=True)
     policy_participants = serializers.SerializerMethodField(
         help_text="정책실명제: drafter, line and meeting participants (policy documents)")
@@ -329,12 +329,12 @@ class DocumentViewSet(ScopedViewSet):
         data.is_valid(raise_exception=True)
         return self._move(document, person, services.step_skip, **data.validated_data)
 
-    @extend_schema(request=None, responses=RecipientSerializer(many=True))
+    @extend_schema(request=None, responses=DocumentRecipientSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def recipients(self, request, pk=None):
         """수신처: the recipients with dispatch, receipt number and 처리담당자."""
         document = self._document(pk)
-        return Response(RecipientSerializer(document.recipients.all(), many=True).data)
+        return Response(DocumentRecipientSerializer(document.recipients.all(), many=True).data)
 
     @extend_schema(request=ReceiveSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"])

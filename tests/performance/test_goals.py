@@ -88,7 +88,7 @@ def test_weights_not_summing_to_100_are_refused_and_nothing_is_written(placed, c
 
 def test_a_target_that_is_not_a_number_is_refused(placed, cycle):
     with schema_context("alpha"):
-        with pytest.raises(ValidationError, match="목표치은\\(는\\) 숫자로 적으세요: 열 건"):
+        with pytest.raises(ValidationError, match="목표치는 숫자로 적으세요: 열 건"):
             services.goals_set(cycle=cycle, level=Level.PERSON, owner_id=placed.staff.pk,
                                goals=[_goal(target="열 건")], actor=placed.staff)
         assert not Goal.objects.exists() and not Indicator.objects.exists()
