@@ -123,6 +123,10 @@ class EventType(models.TextChoices):
     CASE_CLOSED = "customers.case_closed", _("민원 처리 완료")
     CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
     CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
+    NOTICES_STOPPED = "customers.notices_stopped", _("고객 알림 수신 거부")
+    NOTICE_FAILED = "customers.notice_failed", _("고객 알림 발송 실패")
+    SUBSCRIPTION_CREATED = "customers.subscription_created", _("고객 구독 등록")
+    SUBSCRIPTION_ENDED = "customers.subscription_ended", _("고객 구독 종료")
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,12 @@ SPECS: dict[EventType, Spec] = {
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
+    # Notices: the customer's opt-out (per case or every notice), a notice given up after its
+    # retries, a subscription begun or ended. Never the address itself.
+    EventType.NOTICES_STOPPED: Spec(Visibility.INVOLVED, {"customer": int, "scope": str}),
+    EventType.NOTICE_FAILED: Spec(Visibility.ADMIN, {"channel": str, "attempts": int}),
+    EventType.SUBSCRIPTION_CREATED: Spec(Visibility.ADMIN, {"customer": int}),
+    EventType.SUBSCRIPTION_ENDED: Spec(Visibility.ADMIN, {"customer": int}),
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -278,6 +288,10 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "scope": _("범위"),
+    "shared": _("고객 공유"),
+    "notices": _("알림"),
+    "subscription": _("구독"),
 }
 
 

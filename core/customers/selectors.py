@@ -10,7 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.customers.masking import mask_email, mask_name, mask_phone
-from core.customers.models import OPEN_STATUSES, Case, CaseStatus, Customer
+from core.customers.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    Customer,
+    NoticeDelivery,
+    Subscription,
+)
 from core.org.models import Person, RoleCode
 from core.org.selectors import role_codes
 from core.policies.selectors import rule_version
@@ -124,3 +131,20 @@ def case_types(*, on: date | None = None, public_only: bool = False) -> list:
     """The case types of the rule in force (the standard model's when the agency has none)."""
     rule = rule_version(kind="case_types", on=on or timezone.localdate()).rule
     return [t for t in rule.types if t.public or not public_only]
+
+
+def deliveries_of(person: Person | None, case: Case) -> list[NoticeDelivery]:
+    """The case's delivery log (channel, step, masked address, status, attempts, time), for
+    its handlers and the customer officers only; empty for anyone else."""
+    if not handles(person, case):
+        return []
+    return list(case.deliveries.select_related("step").order_by("created_at", "id"))
+
+
+def subscriptions_for(person: Person | None) -> QuerySet[Subscription]:
+    """The followers of public cards and topics: the customer officers' list."""
+    if not is_customer_officer(person):
+        return Subscription.objects.none()
+    return Subscription.objects.select_related("customer", "task").order_by(
+        "ended_at", "-created_at"
+    )

@@ -25,6 +25,10 @@ class TaskForm(forms.Form):
                                initial=TaskStatus.PLANNED)
     priority = forms.TypedChoiceField(label=_("중요도"), choices=Priority.choices, coerce=int,
                                       initial=Priority.NORMAL)
+    is_public = forms.BooleanField(
+        label=_("공개 과제 (고객이 구독할 수 있음)"), required=False,
+        help_text=_("고객에게 공유한 진행 보고가 구독자에게 이메일로 전달됩니다."))
+    topic = forms.CharField(label=_("정책 분야"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +54,8 @@ class ProgressForm(forms.Form):
     text = forms.CharField(label=_("추진 실적"), max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("추진 실적을 입력하세요.")})
+    share_with_customers = forms.BooleanField(
+        label=_("고객에게 공유 (공개 과제의 구독자에게 알림)"), required=False)
 
 
 class DecisionForm(forms.Form):
