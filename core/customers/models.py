@@ -329,7 +329,15 @@ class NoticeDelivery(models.Model):
                 name="notice_sent_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["case", "created_at"], name="notice_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="notice_case_idx"),
+            # What the sending jobs look for: the few rows still waiting.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["pending", "retrying"]),
+                name="notice_waiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.status}"

@@ -5,8 +5,9 @@ a public task card or its policy topic.
 How a notice travels:
 1. The move (a case step, a shared progress report) writes one ``NoticeDelivery`` row per
    (case, step, channel) or (subscription, report, channel) in its own transaction — the
-   unique keys make a second attempt to queue the same notice write nothing — and starts a
-   background job in the agency's schema (core/jobs) that runs after the commit.
+   unique keys refuse a second row for the same notice — and a background job in the
+   agency's schema (core/jobs) sends it after the commit: a case step joins the notices job
+   still waiting in the queue, or starts one; a shared report starts its own.
 2. The job claims the rows still waiting (one UPDATE from "pending"/"retrying" to
    "sending"), sends them, and marks each "sent". A job delivered twice, or run again, finds
    nothing waiting: a notice goes out once. A send that fails is retried with the job's own
@@ -48,7 +49,7 @@ from core.customers.models import (
     NoticeDelivery,
     Subscription,
 )
-from core.jobs.models import Job
+from core.jobs.models import Job, JobStatus
 from core.jobs.runner import Progress, agency_task, job_start
 from core.org.models import Person
 
@@ -282,14 +283,32 @@ def notices_queue_for_step(*, case: Case, step: CaseStep) -> Job | None:
     if not rows:
         return None
     NoticeDelivery.objects.bulk_create(rows)
-    return job_start(
+    return _waiting_job() or job_start(
         job_task=notices_send_job,
-        title=_("민원 %(number)s 알림 발송") % {"number": case.number},
-        key=f"customers.notices:step:{step.pk}",
+        title=_("민원 알림 발송"),
+        key=f"{SEND_KEY}{step.pk}",
         actor=None,
-        params={"step": step.pk},
-        total=len(rows),
+        params={"sweep": True},
     )
+
+
+SEND_KEY = "customers.notices:send:"
+
+
+def _waiting_job() -> Job | None:
+    """The case notices job still waiting in the queue, share-locked until the caller's
+    transaction ends: the worker's claim (an UPDATE) waits for that lock, so when the job
+    runs it sees the rows this transaction wrote. A job already claimed (or being claimed:
+    SKIP LOCKED) is not joined; the caller starts a new one. Under a burst of moves this
+    makes one job per worker's turn instead of one per move."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Job._meta.db_table} WHERE status = %s AND key LIKE %s "
+            "ORDER BY created_at LIMIT 1 FOR SHARE SKIP LOCKED",
+            [JobStatus.QUEUED, f"{SEND_KEY}%"],
+        )
+        found = cursor.fetchone()
+    return Job(pk=found[0]) if found else None
 
 
 def notices_queue_for_report(*, report) -> Job | None:
@@ -451,12 +470,21 @@ def _give_up(delivery: NoticeDelivery, error: str) -> None:
 
 @agency_task()
 def notices_send_job(job: Job, progress: Progress) -> dict:
-    """Send the waiting notices of one case step or one shared progress report."""
-    if "step" in job.params:
-        rows = NoticeDelivery.objects.filter(step_id=job.params["step"])
+    """Send the waiting notices of the agency's case steps, or of one shared progress
+    report, in chunks over one connection. Each row is claimed once (pending → sending in
+    one UPDATE, skipping rows another worker holds), so a job run twice, or two jobs at
+    once, never send a notice twice."""
+    if job.params.get("sweep"):
+        # The first attempt takes the rows never tried; a retry also those left to retry.
+        rows = NoticeDelivery.objects.filter(
+            step__isnull=False,
+            status__in=WAITING if job.attempts > 1 else [DeliveryStatus.PENDING])
     else:
-        rows = NoticeDelivery.objects.filter(report_id=job.params["report"])
-    ids = list(rows.filter(status__in=WAITING).order_by("pk").values_list("pk", flat=True))
+        rows = NoticeDelivery.objects.filter(report_id=job.params["report"],
+                                             status__in=WAITING)
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return {"summary": _("보낼 알림이 남아 있지 않습니다."), "sent": 0}
     last_attempt = job.attempts >= job.max_attempts
     agency, base_url = _agency_base_url()
     sender = _Sender()

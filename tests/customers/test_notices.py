@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.locmem import EmailBackend as LocMemEmailBackend
+from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
 from core.audit.events import EventType
@@ -79,7 +80,7 @@ def test_an_opted_in_citizen_is_emailed_once_even_if_the_job_runs_twice(
     assert UNSUBSCRIBE.search(message.body)
 
     with schema_context("alpha"):
-        job = Job.objects.get(key__startswith="customers.notices:step:")
+        job = Job.objects.get(key__startswith=notices.SEND_KEY)
         # The queue delivers the task again, and someone starts the same work anew.
         notices.notices_send_job.enqueue("alpha", str(job.pk))
         with django_capture_on_commit_callbacks(execute=True):
@@ -92,15 +93,36 @@ def test_an_opted_in_citizen_is_emailed_once_even_if_the_job_runs_twice(
     assert _deliveries(case) == [("received", "email", DeliveryStatus.SENT, 1)]
 
 
+def test_moves_in_a_burst_share_the_job_waiting_in_the_queue(
+    alpha_people, run_jobs, django_capture_on_commit_callbacks
+):
+    first = _receive(django_capture_on_commit_callbacks)
+    second = _receive(django_capture_on_commit_callbacks, name="김철수",
+                      email="kim@example.com")
+    with schema_context("alpha"):
+        assert Job.objects.filter(key__startswith=notices.SEND_KEY).count() == 1
+    run_jobs()
+    assert sorted(m.to[0] for m in mail.outbox) == ["hong.gildong@example.com",
+                                                    "kim@example.com"]
+    third = _assign(first, alpha_people, django_capture_on_commit_callbacks)  # a new job
+    run_jobs()
+    assert len(mail.outbox) == 3
+    with schema_context("alpha"):
+        assert Job.objects.filter(key__startswith=notices.SEND_KEY).count() == 2
+    assert _deliveries(second) == [("received", "email", DeliveryStatus.SENT, 1)]
+    assert _deliveries(third)[-1] == ("assigned", "email", DeliveryStatus.SENT, 1)
+
+
 def test_a_notice_cannot_be_queued_twice_for_one_step(alpha_people):
     with schema_context("alpha"):
         case, _token = services.case_receive(
             intake=intake(notice_steps=("received",), notice_channels=("email",)), channel="web"
         )
         step = case.steps.get()
-        with pytest.raises(Exception):  # the unique key (case, step, channel)
+        with pytest.raises(IntegrityError), transaction.atomic():  # (case, step, channel)
             NoticeDelivery.objects.create(case=case, step=step, channel="email",
                                           address_masked="x")
+        assert NoticeDelivery.objects.count() == 1
 
 
 def test_only_the_steps_the_customer_chose_are_notified(
@@ -178,7 +200,7 @@ def test_a_failed_send_is_retried_and_sent_once(
     assert len(mail.outbox) == 1
     assert _deliveries(case) == [("received", "email", DeliveryStatus.SENT, 2)]
     with schema_context("alpha"):
-        job = Job.objects.get(key__startswith="customers.notices:")
+        job = Job.objects.get(key__startswith=notices.SEND_KEY)
         assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
 
 
