@@ -24,8 +24,10 @@ count of messages received must equal the number of notices (each sent exactly o
 A second figure (not the verdict) is the fan-out path: one progress report shared with
 customers, e-mailed by a single job to BENCH_FOLLOWERS followers of a public task card.
 
-The machine has 2 CPUs shared with other work: the load average is printed. Environment:
-BENCH_NOTICES (default 10,000), BENCH_FOLLOWERS (default 10,000; 0 skips it),
+The machine has 2 CPUs shared with other work: the load average and the server's round trip
+and commit times are printed beside the figures. The default size (1,000 notices, projected
+linearly to the target's 10,000) keeps a run short; BENCH_NOTICES=10000 measures the target
+itself. Environment: BENCH_NOTICES (default 1,000), BENCH_FOLLOWERS (default 1,000; 0 skips it),
 BENCH_WORKERS (default 2), BENCH_NOTICES_DATABASE. DATABASE_URL must name the server (the
 workers are separate processes pointed at the bench database).
 """
@@ -48,8 +50,8 @@ os.environ.setdefault("HARMONY_ENV", "demo")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
 BENCH_DB = os.environ.get("BENCH_NOTICES_DATABASE", "harmony_bench_notices")
-NOTICES = int(os.environ.get("BENCH_NOTICES", "10000"))
-FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "10000"))
+NOTICES = int(os.environ.get("BENCH_NOTICES", "1000"))
+FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "1000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 TARGET_SECONDS = 60.0
 TARGET_NOTICES = 10_000
@@ -213,6 +215,25 @@ def wait_until_sent(count: int, *, timeout: float = 1800, **filters) -> float:
     raise SystemExit(f"not every notice was handled within {timeout:.0f} s")
 
 
+def server_latency() -> str:
+    """Round trip and durable commit times of the database server, for context."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        began = time.perf_counter()
+        for _ in range(100):
+            cursor.execute("SELECT 1")
+        trip = (time.perf_counter() - began) * 10
+        cursor.execute("CREATE TEMPORARY TABLE bench_probe (x int)")
+        began = time.perf_counter()
+        for _ in range(50):
+            with transaction.atomic():
+                cursor.execute("INSERT INTO bench_probe VALUES (1)")
+        commit = (time.perf_counter() - began) * 20
+        cursor.execute("DROP TABLE bench_probe")
+    return f"server round trip {trip:.2f} ms, insert + commit {commit:.2f} ms"
+
+
 def delivery_counts(**filters) -> dict:
     from django.db.models import Count
 
@@ -242,7 +263,7 @@ def run() -> int:
         pairs = make_cases(NOTICES)
         print(f"Set-up: agency and {NOTICES:,} opted-in cases in "
               f"{time.perf_counter() - started:.1f} s; SMTP sink on 127.0.0.1:{port}; "
-              f"{WORKERS} worker process(es); {machine_load()}")
+              f"{WORKERS} worker process(es); {machine_load()}; {server_latency()}")
 
         # The moves and the workers run at once, as in service: each move writes its row and
         # joins the notices job waiting in the queue (or starts one); workers send.
