@@ -267,12 +267,10 @@ def _masked(address: str, channel: str) -> str:
 def notices_queue_for_step(*, case: Case, step: CaseStep) -> Job | None:
     """Queue the notices of ``step`` the customer opted into, in the caller's transaction
     (sent after it commits). Nothing when they did not opt in or have unsubscribed."""
+    if step.status not in case.notice_steps or case.notices_stopped_at:
+        return None
     customer = case.customer
-    if (
-        step.status not in case.notice_steps
-        or case.notices_stopped_at
-        or customer.notices_stopped_at
-    ):
+    if customer.notices_stopped_at:
         return None
     rows = [
         NoticeDelivery(case=case, step=step, channel=channel,
