@@ -35,11 +35,18 @@ def text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
 def xlsx_response(*, sheet_title: str, header: list[str], rows: Iterable[Iterable],
                   filename: str) -> HttpResponse:
     """Send one sheet, header first, as an XLSX download; strings become text cells."""
+    return xlsx_workbook_response(sheets=[(sheet_title, header, rows)], filename=filename)
+
+
+def xlsx_workbook_response(*, sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]],
+                           filename: str) -> HttpResponse:
+    """Send several sheets (title, header, rows) as one XLSX download."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    for row in chain([header], rows):
-        sheet.append([text_cell(sheet, value) if isinstance(value, str) else value
-                      for value in row])
+    for sheet_title, header, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title)
+        for row in chain([header], rows):
+            sheet.append([text_cell(sheet, value) if isinstance(value, str) else value
+                          for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

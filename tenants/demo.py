@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from core.accounts.mfa import totp_enrol
 from core.org.models import Grade, Person, Position, Role, RoleCode, Unit, UnitKind
 from tenants.demo_history import seed_history
-from tenants.demo_work import DemoStaff, seed_work
+from tenants.demo_work import DemoStaff, seed_cross_agency_request, seed_work
 from tenants.models import Agency
 from tenants.services import Onboarding, agency_onboard
 from tenants.standard_models import latest_standard_model_version
@@ -91,6 +91,7 @@ def seed_demo(*, password: str, log=print) -> None:
         # Also for demos seeded before MFA became the default for admins and HR officers.
         _demo_mfa(row[0])
         log(f"  {row[1]} ({row[0]}): {row[5]}명 생성 (created)")
+    seed_cross_agency_request(log)
 
 
 def _central_account(password: str) -> None:

@@ -118,3 +118,37 @@ def _cases(people: DemoStaff) -> None:
         body="정성 지표의 비중을 조정할 것을 건의합니다.", consent=True),
         channel="phone", actor=people.admin)
     customers.case_assign(case=case, assignee=people.staff, actor=people.admin)
+
+
+def seed_cross_agency_request(log=print) -> None:
+    """The cross-agency request of the demo (issue 9 §6): 기획예산처's 주무관 asks
+    행정자치부 for figures from mpb's own pages; 행정자치부's customer officer received it as a
+    case and gave it to its 주무관, so mpb follows it as 처리중. Once only."""
+    from django.db import transaction
+    from django_tenants.utils import schema_context
+
+    from core.exchange.models import AgencyRequest
+    from tenants.models import Agency
+
+    agencies = {a.schema_name: a for a in Agency.objects.filter(schema_name__in=["mpb", "mogaha"])}
+    if len(agencies) < 2 or AgencyRequest.objects.filter(
+        from_agency=agencies["mpb"], to_agency=agencies["mogaha"]
+    ).exists():
+        return
+    with transaction.atomic():
+        with schema_context("mpb"):
+            sent = customers.outgoing_request_send(
+                actor=Person.objects.get(email="staff@mpb.test"),
+                to_agency_id=agencies["mogaha"].pk,
+                title="2027년도 예산안 편성을 위한 지방행정 통계 협조 요청",
+                body="2027년도 예산안 편성에 참고하고자 시·도별 행정 인력 현황(2026년 말 기준)을 "
+                     "요청드립니다. 가능하면 다음 달 10일까지 회신해 주시기 바랍니다.",
+                consent=True,
+            )
+        with schema_context("mogaha"):
+            officer = Person.objects.get(employee_number="ADMIN-001")
+            case = customers.incoming_request_receive(pk=sent.exchange_request_id,
+                                                      actor=officer)
+            customers.case_assign(case=case, assignee=Person.objects.get(
+                email="staff@mogaha.test"), actor=officer)
+    log("  기획예산처 → 행정자치부 타기관 요청 (cross-agency request): 접수·배정됨")

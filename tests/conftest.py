@@ -4,7 +4,10 @@ through the real onboarding service, and the personas of each agency."""
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import connection, connections
+from django.dispatch import receiver
 from django.test import Client
 from django_tenants.utils import schema_context
 
@@ -78,15 +81,13 @@ def _clean_slate(settings):
     connection.set_schema_to_public()
 
 
-@pytest.fixture(autouse=True)
-def _authority_for_older_tests(request, monkeypatch):
-    """The personas are 주무관 without a chain of heads; tests written before the approver's
-    authority was enforced (issue 12 §1) place any of them last. They keep doing so unless
-    marked ``authority``: tests/approvals/test_authority.py checks the rule itself."""
-    if request.node.get_closest_marker("authority") is None:
-        from core.approvals import services
-
-        monkeypatch.setattr(services, "check_authority", lambda **kwargs: None)
+@receiver(setting_changed)
+def _agency_storage_follows_media_root(*, setting, **kwargs):
+    """django-tenants' storage keeps the first MEDIA_ROOT it saw (its reset hook passes the
+    settings module where the setting's name belongs), so a test that moves MEDIA_ROOT
+    would find its files in an earlier test's folder."""
+    if setting == "MEDIA_ROOT":
+        storages["default"].__dict__.pop("relative_media_root", None)
 
 
 def agency_client(subdomain: str, user=None) -> Client:

@@ -67,8 +67,9 @@ def onboard_agency(subdomain: str, *, code: str, name_ko: str = "시험기관",
 
 @dataclass
 class Personas:
-    """Alice the agency admin, Hana the HR officer, Hyun the unit head, Sam the staff member
-    (in Hyun's unit) and Olivia, staff in another unit."""
+    """Alice the agency admin (차관, who may sign any document but a minister's), Hana the HR
+    officer, Hyun the unit head (과장, who signs general documents by delegation), Sam the
+    staff member (in Hyun's unit) and Olivia, staff in another unit."""
 
     agency: Agency
     admin: Person
@@ -82,11 +83,13 @@ def make_personas(agency: Agency) -> Personas:
     with schema_context(agency.schema_name):
         unit = UnitFactory(name="혁신기획과")
         other_unit = UnitFactory(name="성과관리과")
-        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD])
+        head = PersonFactory(name="김현", unit=unit, roles=[RoleCode.STAFF, RoleCode.UNIT_HEAD],
+                             position=Position.objects.get(code="division_head"))
         unit.head = head
         unit.save(update_fields=["head"])
         admin = PersonFactory(name="이앨리스", unit=unit,
-                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN])
+                              roles=[RoleCode.STAFF, RoleCode.AGENCY_ADMIN],
+                              position=Position.objects.get(code="vice_minister"))
         hr = PersonFactory(name="박하나", unit=other_unit,
                            roles=[RoleCode.STAFF, RoleCode.HR_OFFICER])
         for privileged in (admin, hr):

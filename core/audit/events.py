@@ -12,6 +12,10 @@ raising its ``version`` and noting it below, never editing a field in place.
 Changes to the vocabulary:
 - 1 (2026-12): first typed vocabulary; the names of the free-text actions written before it
   are kept, so old audit rows read with the same labels.
+- 2 (2026-12): case moves (customers.case_*) at payload version 2 carry ``person`` (the
+  assignee's id) and ``unit`` (the handling unit's id), either possibly null; new types for
+  the satisfaction survey (invited, answered, results exported) and the retention job.
+  A payload field may be declared optional (``int | None``).
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-VOCABULARY_VERSION = 1
+VOCABULARY_VERSION = 2
 
 
 class Visibility(models.TextChoices):
@@ -127,6 +131,23 @@ class EventType(models.TextChoices):
     NOTICE_FAILED = "customers.notice_failed", _("고객 알림 발송 실패")
     SUBSCRIPTION_CREATED = "customers.subscription_created", _("고객 구독 등록")
     SUBSCRIPTION_ENDED = "customers.subscription_ended", _("고객 구독 종료")
+    CASE_STAGE_CHANGED = "customers.case_stage_changed", _("민원 처리 단계 변경")
+    CASE_LINKED = "customers.case_linked", _("민원에 과제·문서 연결")
+    CASE_UNLINKED = "customers.case_unlinked", _("민원의 과제·문서 연결 해제")
+    CASE_ATTACHMENT_DOWNLOADED = "customers.attachment_downloaded", _("민원 첨부파일 내려받기")
+    AGENCY_REQUEST_SENT = "customers.agency_request_sent", _("타기관 요청 발송")
+    SURVEY_INVITED = "customers.survey_invited", _("고객만족도 조사 안내")
+    SURVEY_ANSWERED = "customers.survey_answered", _("고객만족도 응답")
+    SURVEY_RESULTS_EXPORTED = "customers.survey_results_exported", _("고객만족도 결과 내려받기")
+    CUSTOMERS_RETENTION_APPLIED = "customers.retention_applied", _("개인정보 보유기간 경과 처리")
+
+    ACTIVITY_RECORD_ADDED = "activity.record_added", _("활동실적 등록")
+    ACTIVITY_RECORD_CONFIRMED = "activity.record_confirmed", _("활동실적 확인")
+    ACTIVITY_RECORD_RETURNED = "activity.record_returned", _("활동실적 반려")
+    ACTIVITY_RECORDS_EXPORTED = "activity.records_exported", _("활동실적 내려받기")
+    CARD_ENTRY_ADDED = "activity.card_entry_added", _("성과관리카드 기재")
+    CARD_ENTRY_EDITED = "activity.card_entry_edited", _("성과관리카드 수정")
+    PERFORMANCE_REPORT_EXPORTED = "activity.report_exported", _("성과 보고서 내려받기")
 
 
 @dataclass(frozen=True)
@@ -141,7 +162,7 @@ class Spec:
 _ADMIN = Spec(Visibility.ADMIN)
 _DOCUMENT = {"title": str, "status": str}
 _DOCUMENT_NOTE = {**_DOCUMENT, "note": str}
-_CASE = {"number": str, "case_type": str}
+_CASE = {"number": str, "case_type": str, "person": int | None, "unit": int | None}
 
 SPECS: dict[EventType, Spec] = {
     EventType.SIGN_IN: _ADMIN,
@@ -230,21 +251,59 @@ SPECS: dict[EventType, Spec] = {
     EventType.FEED_REVOKED: _ADMIN,
     # Case moves: the number and type, never the customer's words (the title may carry
     # personal data). Performance reads received/closed/extended (on time, handling days).
-    EventType.CASE_RECEIVED: Spec(Visibility.INVOLVED, _CASE | {"channel": str}),
-    EventType.CASE_ASSIGNED: Spec(Visibility.INVOLVED, _CASE),
-    EventType.CASE_TRANSFERRED: Spec(Visibility.INVOLVED, _CASE),
-    EventType.CASE_EXTENDED: Spec(Visibility.INVOLVED, _CASE | {"due_on": str}),
+    # Version 2: ``person`` and ``unit`` (the assignee and the handling unit at the move).
+    EventType.CASE_RECEIVED: Spec(Visibility.INVOLVED, _CASE | {"channel": str}, version=2),
+    EventType.CASE_ASSIGNED: Spec(Visibility.INVOLVED, _CASE, version=2),
+    EventType.CASE_TRANSFERRED: Spec(Visibility.INVOLVED, _CASE, version=2),
+    # ``days``: working days added; ``due_on``: the new due date (ISO).
+    EventType.CASE_EXTENDED: Spec(Visibility.INVOLVED, _CASE | {"due_on": str, "days": int},
+                                  version=2),
+    # ``handling_days``: working days from receipt to closure; ``on_time``: by the due date.
     EventType.CASE_CLOSED: Spec(Visibility.INVOLVED, _CASE | {"on_time": bool,
-                                                              "handling_days": int}),
+                                                              "handling_days": int}, version=2),
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
     # Notices: the customer's opt-out (per case or every notice), a notice given up after its
     # retries, a subscription begun or ended. Never the address itself.
-    EventType.NOTICES_STOPPED: Spec(Visibility.INVOLVED, {"customer": int, "scope": str}),
+    EventType.NOTICES_STOPPED: Spec(Visibility.INVOLVED,
+                                    _CASE | {"customer": int, "scope": str}),
     EventType.NOTICE_FAILED: Spec(Visibility.ADMIN, {"channel": str, "attempts": int}),
     EventType.SUBSCRIPTION_CREATED: Spec(Visibility.ADMIN, {"customer": int}),
     EventType.SUBSCRIPTION_ENDED: Spec(Visibility.ADMIN, {"customer": int}),
+    EventType.CASE_STAGE_CHANGED: Spec(Visibility.INVOLVED, _CASE | {"stage": str}),
+    # What was linked: "task" or "document".
+    EventType.CASE_LINKED: Spec(Visibility.INVOLVED, _CASE | {"kind": str}),
+    EventType.CASE_UNLINKED: Spec(Visibility.INVOLVED, _CASE | {"kind": str}),
+    EventType.CASE_ATTACHMENT_DOWNLOADED: _ADMIN,
+    # A request to another agency on the platform (issue 9 §4): the receiving agency's code;
+    # its own trail records the receipt (customers.case_received, channel "agency").
+    EventType.AGENCY_REQUEST_SENT: Spec(Visibility.INVOLVED, {"to_agency": str}),
+    # At closure, when the agency's survey applies: the hook for the invitation notice.
+    # ``closes_on``: the last day an answer is taken (ISO).
+    EventType.SURVEY_INVITED: Spec(Visibility.INVOLVED, _CASE | {"closes_on": str}),
+    # One customer's score for performance: the person and unit it counts for, the mean on
+    # the survey's scale and on 0–100. Never the case number or the answers, and admins
+    # only: handlers see aggregates, not who scored them how.
+    EventType.SURVEY_ANSWERED: Spec(Visibility.ADMIN, {
+        "case_type": str, "person": int | None, "unit": int | None, "scale": int,
+        "mean": float, "score": float, "low": bool}),
+    EventType.SURVEY_RESULTS_EXPORTED: _ADMIN,
+    # What the retention job did to customers past their retention date (counts).
+    EventType.CUSTOMERS_RETENTION_APPLIED: Spec(Visibility.ADMIN, {
+        "anonymised": int, "deleted": int, "held": int}),
+    # Activity records (활동실적): added by hand, confirmed or returned by the rater. Records
+    # collected from other moves write no event of their own (the move is the record).
+    EventType.ACTIVITY_RECORD_ADDED: Spec(Visibility.INVOLVED, {"title": str, "kind": str,
+                                                                 "occurred_on": str}),
+    EventType.ACTIVITY_RECORD_CONFIRMED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORD_RETURNED: Spec(Visibility.INVOLVED, {"title": str}),
+    EventType.ACTIVITY_RECORDS_EXPORTED: _ADMIN,
+    # The performance card (성과관리카드) is personnel evidence: the kind of entry only, its
+    # words stay in the admins' audit row.
+    EventType.CARD_ENTRY_ADDED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.CARD_ENTRY_EDITED: Spec(Visibility.INVOLVED, {"kind": str}),
+    EventType.PERFORMANCE_REPORT_EXPORTED: _ADMIN,
 }
 
 # Keys of ``changes`` that are not model fields, with the words the audit page shows.
@@ -292,6 +351,19 @@ CHANGE_LABELS = {
     "shared": _("고객 공유"),
     "notices": _("알림"),
     "subscription": _("구독"),
+    "stage": _("처리 단계"),
+    "task": _("과제"),
+    "agency_request": _("타기관 요청"),
+    "agency_request_status": _("타기관 요청 상태"),
+    "to_agency": _("받는 기관"),
+    "from_agency": _("요청 기관"),
+    "anonymised": _("익명 처리"),
+    "deleted": _("삭제"),
+    "held": _("보류"),
+    "retain_until": _("보유 기한"),
+    "evidence": _("증빙"),
+    "period": _("기간"),
+    "format": _("형식"),
 }
 
 
@@ -312,4 +384,5 @@ def check_payload(event_type: EventType, payload: dict) -> None:
     for name, kind in declared.items():
         if not isinstance(payload[name], kind) or isinstance(payload[name], bool) != (
                 kind is bool):
-            raise TypeError(f"{event_type}: payload field {name!r} must be {kind.__name__}")
+            raise TypeError(f"{event_type}: payload field {name!r} must be "
+                            f"{getattr(kind, '__name__', kind)}")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from core.audit.announce import announce
+from core.audit.collectors import collectors_schedule
 from core.audit.events import SPECS, EventType, check_payload
 from core.audit.models import ActivityEvent, AuditEvent
 
@@ -94,6 +95,7 @@ def event_record(
             object_id=audit.target_id, visibility=SPECS[event_type].visibility,
             audience=sorted(set(audience) - {actor_person_id, None}), payload=payload)
         announce(event)
+    collectors_schedule(event)
     return event
 
 

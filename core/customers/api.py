@@ -36,7 +36,7 @@ class ContactSerializer(serializers.Serializer):
 class CaseStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseStep
-        fields = ["status", "occurred_at", "unit_name", "note"]
+        fields = ["status", "stage", "occurred_at", "unit_name", "note"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -52,6 +52,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "case_type_name",
             "title",
             "status",
+            "stage",
             "channel",
             "handling_unit",
             "assignee",

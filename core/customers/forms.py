@@ -123,3 +123,56 @@ class FollowerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = tasks
         self.fields["topic"].choices = [("", "—")] + [(t, t) for t in topics]
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("처리 단계"))
+
+    def __init__(self, *args, stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, s) for s in stages]
+
+
+class LinkTaskForm(forms.Form):
+    task = forms.ModelChoiceField(label=_("연결할 과제"), queryset=None)
+
+    def __init__(self, *args, tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks
+
+
+class LinkDocumentForm(forms.Form):
+    document = forms.ModelChoiceField(label=_("연결할 문서"), queryset=None)
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: (
+            f"{d.title} ({d.get_status_display()})"
+        )
+
+
+class UnlinkForm(forms.Form):
+    link = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class OutgoingRequestForm(forms.Form):
+    to_agency = forms.ModelChoiceField(
+        label=_("받는 기관"),
+        queryset=None,
+        required=False,
+        empty_label=_("기관을 고르세요"),
+    )
+    title = forms.CharField(label=_("제목"), max_length=MAX_TITLE, required=False)
+    body = forms.CharField(
+        label=_("요청·질의 내용"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=MAX_BODY,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("제 이름·소속·직위가 받는 기관에 전달되는 데 동의합니다."), required=False
+    )
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = agencies
+        self.fields["to_agency"].label_from_instance = lambda a: a.name_ko

@@ -4,8 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.approvals.models import StoredFile
+from core.approvals.models import Document, StoredFile
 from core.org.models import Person, Unit
+from core.work.models import Task
 
 
 class CustomerKind(models.TextChoices):
@@ -25,10 +26,16 @@ class Customer(models.Model):
     phone = models.CharField(_("전화번호"), max_length=30, blank=True)
     affiliation = models.CharField(_("소속"), max_length=200, blank=True)
     field = models.CharField(_("전문 분야"), max_length=200, blank=True)
+    # An official of another agency on the platform: their agency's code. They are reached
+    # through the channel (core/exchange), so they need no e-mail or phone here.
+    agency_code = models.CharField(_("소속 기관코드"), max_length=7, blank=True, default="")
     purpose = models.CharField(_("수집 목적"), max_length=200)
     consent_version = models.CharField(_("동의문 버전"), max_length=20)
     consented_at = models.DateTimeField(_("동의 일시"))
     retain_until = models.DateField(_("보유 기한"))
+    # Set by the retention job once the personal data above has been erased (개인정보
+    # 보호법 제21조): the row stays only as the anonymous customer of its cases.
+    anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the customer stopped every notice (the unsubscribe link, "모든 알림").
     notices_stopped_at = models.DateTimeField(_("알림 수신 거부 일시"), null=True, blank=True)
@@ -37,7 +44,9 @@ class Customer(models.Model):
         verbose_name = _("고객")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone=""), name="customer_has_a_contact"
+                condition=~Q(email="") | ~Q(phone="") | ~Q(agency_code="")
+                | Q(anonymised_at__isnull=False),
+                name="customer_has_a_contact",
             ),
         ]
         indexes = [models.Index(fields=["retain_until"], name="customer_retention_idx")]
@@ -87,6 +96,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("전화")
     VISIT = "visit", _("방문")
     API = "api", _("API")
+    AGENCY = "agency", _("타기관 요청")
 
 
 class Case(models.Model):
@@ -134,6 +144,11 @@ class Case(models.Model):
     extended = models.BooleanField(default=False)
     closed_at = models.DateTimeField(_("완료 일시"), null=True, blank=True)
     answer = models.TextField(_("답변"), blank=True)
+    # The stage of the case type's stages the case is at (처리 단계), "" when it has none.
+    stage = models.CharField(_("처리 단계"), max_length=100, blank=True, default="")
+    # A request from an official of another agency: the channel row's id (by value, no key
+    # into the public schema); its status and answer go back through the channel.
+    exchange_request_id = models.IntegerField(null=True, blank=True, unique=True)
     # The rule version (case_types) whose due days and stages the case follows.
     rule_version_id = models.IntegerField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -163,6 +178,10 @@ class Case(models.Model):
             ),
             models.Index(fields=["handling_unit", "due_on"], name="case_unit_due_idx"),
             models.Index(fields=["assignee", "due_on"], name="case_assignee_due_idx"),
+            # Satisfaction results read the cases closed in a period.
+            models.Index(
+                fields=["closed_at"], condition=Q(status="closed"), name="case_closed_at_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,6 +206,8 @@ class CaseStep(models.Model):
     unit_name = models.CharField(max_length=200, blank=True)
     # What the customer is told (an extension's reason, a transfer's destination).
     note = models.TextField(blank=True)
+    # The stage the case moved to (an in-progress step), in the case type's words.
+    stage = models.CharField(max_length=100, blank=True, default="")
     actor = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -211,6 +232,126 @@ class CaseCounter(models.Model):
 class CaseAttachment(StoredFile):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="customers/%Y/%m/")
+
+
+class CaseLink(models.Model):
+    """A task card (과제관리카드) or an approval document linked to a case: the work done for
+    it. A linked task's progress reports shared with customers show on the status page; an
+    approved linked document is the answer's basis where the case type requires one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=True, document__isnull=False)
+                | Q(task__isnull=False, document__isnull=True),
+                name="case_link_task_or_document",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "task"], condition=Q(task__isnull=False), name="case_link_task"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "document"],
+                condition=Q(document__isnull=False),
+                name="case_link_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.task_id or self.document_id}"
+
+
+class OutgoingRequest(models.Model):
+    """This agency's record of a request one of its officials sent to another agency through
+    the channel: who sent it and from which unit (which the channel does not carry), so only
+    they, their unit and the customer officers follow it here."""
+
+    exchange_request_id = models.IntegerField(unique=True)
+    requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency_name = models.CharField(_("받는 기관"), max_length=100)
+    title = models.CharField(_("제목"), max_length=200)
+    sent_at = models.DateTimeField(_("발송 일시"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["requester", "sent_at"], name="outgoing_requester_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyResponse(models.Model):
+    """The customer's one answer to the satisfaction survey of a closed case (고객만족도).
+
+    Written once from the status page and never edited (no service changes it; staff read
+    only aggregates). The rule version whose questions and scale were asked is pinned. The
+    one-to-one key is the database's guarantee of one response per case. Results read the
+    person, unit and type from the case, which no move changes once it is closed."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survey_response")
+    # The survey rule version asked (None: the standard model's default, no version row).
+    rule_version_id = models.IntegerField(null=True, blank=True)
+    scale = models.PositiveSmallIntegerField(_("척도"))
+    answers = models.JSONField(_("응답"))
+    mean = models.DecimalField(_("평균"), max_digits=5, decimal_places=2)
+    # The mean on a 0–100 scale, so that versions with different scales roll up together.
+    score = models.DecimalField(_("환산 점수"), max_digits=5, decimal_places=1)
+    low = models.BooleanField(_("후속 조치 대상"), default=False)
+    comment = models.TextField(_("의견"), blank=True)
+    answered_at = models.DateTimeField(_("응답 일시"))
+
+    class Meta:
+        verbose_name = _("만족도 응답")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="survey_score_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class SatisfactionTally(models.Model):
+    """The monthly counts behind the satisfaction results, kept as cases close and surveys
+    are answered (in the same transaction), so a year of results reads at most a few
+    thousand rows whatever the number of cases. One row per month of closure, handling
+    unit, assignee and case type; ids by value, 0 for none. ``tally.tally_rebuild``
+    recounts them from the cases (back-fill, checks)."""
+
+    month = models.DateField()  # the first day of the month the cases closed in
+    unit_id = models.IntegerField(default=0)
+    person_id = models.IntegerField(default=0)
+    case_type = models.CharField(max_length=40)
+    case_type_name = models.CharField(max_length=100)
+    closed = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=1, default=0)
+    low = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "unit_id", "person_id", "case_type"],
+                name="satisfaction_tally_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id}/{self.person_id}/{self.case_type}"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -41,6 +41,7 @@ from core.customers.models import (
     NOTICE_STEPS,
     STEP_TEXT,
     Case,
+    CaseStatus,
     CaseStep,
     Customer,
     CustomerKind,
@@ -160,7 +161,9 @@ def notices_stop(*, target: Case | Subscription, scope: str,
             person_id=case.assignee_id,
             unit_id=case.handling_unit_id,
             audience=[case.assignee_id] if case.assignee_id else (),
-            payload={"customer": case.customer_id, "scope": scope},
+            payload={"number": case.number, "case_type": case.case_type,
+                     "person": case.assignee_id, "unit": case.handling_unit_id,
+                     "customer": case.customer_id, "scope": scope},
             changes={"notices": [None, scope]},
             origin=origin,
         )
@@ -377,11 +380,14 @@ def _claim(ids: list[int]) -> list[NoticeDelivery]:
 
 
 def _stopped(delivery: NoticeDelivery) -> bool:
+    """Whether the notice is no longer wanted: unsubscribed, or the customer's personal data
+    erased since it was queued (core/customers/retention.py)."""
+    customer = _recipient(delivery)
+    if customer.notices_stopped_at or customer.anonymised_at:
+        return True
     if delivery.subscription_id:
-        subscription = delivery.subscription
-        return bool(subscription.ended_at or subscription.customer.notices_stopped_at)
-    case = delivery.case
-    return bool(case.notices_stopped_at or case.customer.notices_stopped_at)
+        return bool(delivery.subscription.ended_at)
+    return bool(delivery.case.notices_stopped_at)
 
 
 def _recipient(delivery: NoticeDelivery) -> Customer:
@@ -399,7 +405,18 @@ def _context(delivery: NoticeDelivery, agency: str, base_url: str) -> dict:
     token = unsubscribe_token(CASE, case.pk, case.notice_nonce)
     return {"agency": agency, "case": case, "step": delivery.step, "customer": case.customer,
             "step_text": STEP_TEXT[delivery.step.status],
+            "survey": _survey(case) if delivery.step.status == CaseStatus.CLOSED else None,
             "unsubscribe_url": base_url + unsubscribe_path(token)}
+
+
+def _survey(case: Case):
+    """The satisfaction survey the closing notice invites to (customers.survey_invited),
+    while it is still open and unanswered; None otherwise. The customer answers it on the
+    status page they were given: its link cannot be rebuilt from the stored hash."""
+    from core.customers.selectors import survey_of
+
+    survey = survey_of(case)
+    return survey if survey is not None and survey.is_open else None
 
 
 def _email(delivery: NoticeDelivery, context: dict) -> EmailMessage:

@@ -29,6 +29,7 @@ class PolicyKind(models.TextChoices):
     TRANSPARENCY = "transparency", _("업무 공개 범위")
     ABSENCE_REGISTRARS = "absence_registrars", _("부재 등록 권한")
     CASE_TYPES = "case_types", _("민원 유형")
+    SURVEY = "survey", _("고객만족도 조사")
 
 
 class PolicyStatus(models.TextChoices):

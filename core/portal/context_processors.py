@@ -63,7 +63,11 @@ def _agency_nav(person, queue: int) -> list[NavGroup]:
                  key="approvals"),
         NavGroup(_("일정"), _items((_("일정"), "schedules:month"))),
         NavGroup(_("고객관리"), _items((_("민원함"), "cases:box"),
-                                      (_("전화·방문 민원 접수"), "cases:new"))),
+                                      (_("전화·방문 민원 접수"), "cases:new"),
+                                      (_("타기관 요청"), "cases:outgoing"))),
+        NavGroup(_("성과관리"), _items((_("나의 활동실적"), "activity:records"),
+                                      (_("확인할 실적"), "activity:review"),
+                                      (_("성과관리카드"), "activity:card_people"))),
         NavGroup(_("조직"), _items(*org)),
     ]
     if is_agency_admin(person):

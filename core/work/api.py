@@ -44,7 +44,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "percent", "text", "author", "author_name", "reported_at"]
+        fields = ["id", "percent", "text", "share_with_customers", "author", "author_name",
+                  "reported_at"]
         read_only_fields = ["id", "author", "author_name", "reported_at"]
         extra_kwargs = {"percent": {"min_value": 0, "max_value": 100}}
 

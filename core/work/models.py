@@ -92,8 +92,9 @@ class ProgressReport(models.Model):
                                verbose_name=_("보고자"))
     percent = models.PositiveSmallIntegerField(_("진척률(%)"))
     text = models.TextField(_("추진 실적"))
-    # Shown to customers: the subscribers of a public card (and the cases linked to it).
-    share_with_customers = models.BooleanField(_("고객에게 공유"), default=False)
+    # Shown to customers: on the status page of each case the task is linked to (and to
+    # subscribers of the task, issue 9 §3).
+    share_with_customers = models.BooleanField(_("고객에게 공개"), default=False)
     reported_at = models.DateTimeField(_("보고일시"), auto_now_add=True)
 
     class Meta:

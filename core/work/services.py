@@ -128,8 +128,9 @@ def progress_report(*, task: Task, actor: Person, percent: int, text: str,
                     share_with_customers: bool = False,
                     origin: Origin = COMMAND_ORIGIN) -> ProgressReport:
     """Report progress (실적) on a task; the card shows the latest percentage. A report
-    shared with customers on a public card is e-mailed to the card's and its topic's
-    followers (core/customers/notices.py), after the commit."""
+    shared with customers shows on the status page of each case the task is linked to and,
+    on a public card, is e-mailed to the card's and its topic's followers
+    (core/customers/notices.py), after the commit."""
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("진척률은 0에서 100 사이의 숫자로 입력하세요.")})
     text = _text(text, "text", _("추진 실적을 입력하세요."))

@@ -84,6 +84,9 @@ SHARED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core.jobs",
+    # The one channel between agencies (issue 9 §4): requests, their status and answers only,
+    # in the public schema and nowhere else (core/exchange/models.py).
+    "core.exchange",
 ]
 TENANT_APPS = [
     *_ACCOUNT_APPS,
@@ -96,6 +99,7 @@ TENANT_APPS = [
     "core.schedules",
     "core.idempotency",
     "core.customers",
+    "core.activity",
 ]
 INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
 

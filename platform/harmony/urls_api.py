@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from core.activity.api import ActivityRecordViewSet
 from core.approvals import api as approvals_api
 from core.customers.api import CaseViewSet
 from core.org import api as org_api
@@ -38,6 +39,7 @@ router.register("instructions", work_api.InstructionViewSet, basename="instructi
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("rules", RuleViewSet, basename="rule")
 router.register("cases", CaseViewSet, basename="case")
+router.register("activity", ActivityRecordViewSet, basename="activity-record")
 
 urlpatterns = [
     path("me/", org_api.MeView.as_view(), name="api-me"),

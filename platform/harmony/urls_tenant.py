@@ -20,6 +20,7 @@ urlpatterns = [
     path("schedules/", include("core.schedules.urls")),
     path("jobs/", include("core.jobs.urls")),
     path("cases/", include("core.customers.urls")),
+    path("activity/", include("core.activity.urls")),
     # The agency's customers file and follow their cases here without an account.
     path("public/requests/", include("core.customers.public_urls")),
     path("public/notices/", include("core.customers.notice_urls")),

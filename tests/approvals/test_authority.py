@@ -17,7 +17,6 @@ from core.org.models import Person, Position, UnitKind
 from tests.conftest import agency_client
 from tests.factories import PersonFactory, UnitFactory
 
-pytestmark = pytest.mark.authority
 TODAY = timezone.localdate()
 
 

@@ -8,6 +8,8 @@ from django_tenants.utils import schema_context
 from core.approvals import services
 from core.approvals.models import SerialCounter, StepRole
 from core.approvals.selectors import document_list
+from core.org.models import Position
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -16,12 +18,20 @@ def people(alpha_people):
         yield alpha_people
 
 
-def _approved(people, document_type: str):
+@pytest.fixture
+def minister(people):
+    """훈령 and 예규 are the minister's to sign (the standard delegation rule)."""
+    return PersonFactory(name="장관", unit=people.head.unit,
+                         position=Position.objects.get(code="minister"))
+
+
+def _approved(people, document_type: str, approver=None):
+    approver = approver or people.head
     document = services.document_draft(drafter=people.staff, title=f"{document_type} 문서",
                                        body="<p>본문</p>", document_type=document_type)
     services.document_submit(document=document, actor=people.staff, line=[
-        services.LineEntry(person=people.head, role=StepRole.APPROVER)])
-    return services.step_approve(document=document, actor=people.head)
+        services.LineEntry(person=approver, role=StepRole.APPROVER)])
+    return services.step_approve(document=document, actor=approver)
 
 
 def test_notices_count_per_year_in_their_own_register_beside_the_units(people):
@@ -33,12 +43,12 @@ def test_notices_count_per_year_in_their_own_register_beside_the_units(people):
     assert general.number == "혁신기획과-1"  # the unit's register is not touched by notices
 
 
-def test_directives_count_on_across_years(people):
-    directive = _approved(people, "directive")
+def test_directives_count_on_across_years(people, minister):
+    directive = _approved(people, "directive", minister)
     assert directive.number == "훈령 제1호"
     counter = SerialCounter.objects.get(register="directive")
     assert (counter.year, counter.last_serial, counter.handling_unit_id) == (0, 1, None)
-    assert _approved(people, "established_rule").number == "예규 제1호"
+    assert _approved(people, "established_rule", minister).number == "예규 제1호"
 
 
 def test_a_typed_number_finds_its_document(people):

@@ -272,8 +272,8 @@ def test_the_queue_and_the_card_take_the_same_queries_however_much_they_hold(div
     # officer's MFA was checked once and the session remembers it), the box tabs' counts, the
     # queue's count (the badge's too) and rows. Card: search path, data version (the shell
     # is kept from the queue page read just before), the badge's count, the document, its
-    # steps, history, recipients, circulations, attachments and versions, and the agency's settings (발신명의 and
-    # the foot's contact details).
+    # steps, history, recipients, circulations, attachments and versions, and the agency's
+    # settings (발신명의 and the foot's contact details).
     assert [len(q) for q in many] == [10, 11], many
     # Read again with nothing changed in the agency: only the search path and the version;
     # the shell, the counts and the rendered list are kept (core/portal/access.py

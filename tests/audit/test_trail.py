@@ -134,7 +134,7 @@ def test_an_approval_records_a_typed_event_for_whom_it_concerns(alpha_people):
     assert submitted.audience == [people.head.pk]
     assert (approved.type, approved.actor_person_id) == ("approvals.document_approved",
                                                          people.head.pk)
-    assert approved.payload["waited_seconds"] >= 0 and approved.payload["mark"] == ""
+    assert approved.payload["waited_seconds"] >= 0 and approved.payload["mark"] == "delegated"
     assert completed.payload["number"].endswith("-1")
     assert completed.person_id == people.staff.pk and completed.audience == [people.staff.pk]
 

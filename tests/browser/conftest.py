@@ -298,3 +298,13 @@ def sign_in(page, email: str, password: str) -> None:
 def url_pattern(url: str) -> re.Pattern:
     """Match exactly ``url`` (for ``expect(page).to_have_url``)."""
     return re.compile("^" + re.escape(url) + "$")
+
+
+def htmx_settled(page) -> None:
+    """Wait until htmx has finished its swaps. New content gets its triggers only when htmx
+    settles it (20 ms after the swap, longer on a busy machine): typing into a field swapped
+    in a moment ago would go unheard."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+           ).to_have_count(0, timeout=TIMEOUT_MS)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS, screenshot, sign_in
+from tests.browser.conftest import TIMEOUT_MS, htmx_settled, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +48,7 @@ def test_a_draft_from_the_template_is_approved_by_delegation(harmony_server, chr
     page.get_by_role("button", name="결재선 불러오기").click()
     expect(page.locator("#line-builder input[name=approver]")).to_have_value(
         str(head.pk), timeout=TIMEOUT_MS)
+    htmx_settled(page)
     # The line builder searches the agency as the drafter types.
     page.get_by_role("searchbox", name="결재선에 넣을 사람 찾기").fill("과장 김현")
     expect(page.locator(".hm-people-results li")).to_have_count(1, timeout=TIMEOUT_MS)

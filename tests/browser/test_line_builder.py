@@ -6,7 +6,7 @@ builder reloads the page)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TIMEOUT_MS, screenshot, sign_in
+from tests.browser.conftest import TIMEOUT_MS, htmx_settled, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,7 @@ def test_reviewers_are_reordered_by_keyboard_and_kept_in_that_order(
     page.get_by_role("button", name="결재선 불러오기").click()
     expect(page.locator("#line-builder input[name=approver]")).to_have_value(
         str(head.pk), timeout=TIMEOUT_MS)
+    htmx_settled(page)
     assert page.get_by_label("붙임 파일").evaluate("input => input.files.length") == 1
 
     search = page.get_by_role("searchbox", name="결재선에 넣을 사람 찾기")

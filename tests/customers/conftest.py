@@ -38,3 +38,21 @@ def case(alpha_people):
         received.save(update_fields=["handling_unit"])
         received.token = token
         return received
+
+
+@pytest.fixture
+def closed_case(alpha_people, case):
+    """The citizen's case handled by Sam (in Hyun's unit) and closed by Hyun."""
+    from core.customers.services import case_assign, case_close
+
+    with schema_context("alpha"):
+        token = case.token
+        assigned = case_assign(case=case, assignee=alpha_people.staff, actor=alpha_people.head)
+        closed = case_close(case=assigned, answer="단속했습니다.", actor=alpha_people.head)
+        closed.token = token
+        return closed
+
+
+def answer_all(points: int, questions: int = 5) -> dict:
+    """A survey form answering every question with ``points``."""
+    return {f"q{i}": str(points) for i in range(1, questions + 1)}

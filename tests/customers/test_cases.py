@@ -60,6 +60,7 @@ def test_assignment_transfer_extension_and_closure_are_recorded(alpha_people, ca
             EventType.CASE_TRANSFERRED,
             EventType.CASE_EXTENDED,
             EventType.CASE_CLOSED,
+            EventType.SURVEY_INVITED,
         ]
         closed = ActivityEvent.objects.get(type=EventType.CASE_CLOSED)
         assert closed.payload["on_time"] is True

@@ -9,12 +9,21 @@ def test_the_isolation_matrix_covers_the_case_routes():
     for path in (
         "/public/requests/new/",
         "/public/requests/x/",
+        "/public/requests/x/survey/",
         "/cases/",
+        "/cases/satisfaction/",
+        "/cases/satisfaction/export/",
         "/cases/new/",
         "/cases/1/",
         "/cases/1/x/",
         "/api/v1/cases/",
         "/api/v1/cases/1/",
+        "/cases/1/attachments/1/",
+        "/cases/outgoing/",
+        "/cases/outgoing/new/",
+        "/cases/outgoing/1/",
+        "/cases/incoming/",
+        "/cases/incoming/1/receive/",
     ):
         assert path in AGENCY_PATHS
 

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from core.audit.events import EventType
 from core.audit.models import ActivityEvent
-from core.customers import notices, services, sms
+from core.customers import notices, selectors, services, sms
 from core.customers.models import (
     Case,
     Customer,
@@ -142,6 +142,43 @@ def test_only_the_steps_the_customer_chose_are_notified(
     assert _deliveries(case) == [("closed", "email", DeliveryStatus.SENT, 1)]
 
 
+def test_the_closing_notice_invites_to_the_satisfaction_survey(
+    alpha_people, run_jobs, django_capture_on_commit_callbacks
+):
+    case = _receive(django_capture_on_commit_callbacks, notice_steps=("closed",),
+                    notice_channels=("email", "sms"))
+    case = _assign(case, alpha_people, django_capture_on_commit_callbacks)
+    with schema_context("alpha"), django_capture_on_commit_callbacks(execute=True):
+        case = services.case_close(case=case, answer="가로등을 고쳤습니다.",
+                                   actor=alpha_people.staff)
+        last = selectors.survey_of(case).closes_on.isoformat()
+        invited = ActivityEvent.objects.get(type=EventType.SURVEY_INVITED)
+    run_jobs()
+
+    assert invited.payload["closes_on"] == last
+    (message,) = mail.outbox
+    assert "만족도 조사에 참여해 주세요" in message.body and last in message.body
+    assert "받으신 진행 조회 링크" in message.body
+    assert f"만족도 조사: 진행 조회 링크에서 {last}까지" in sms.outbox[0].body
+
+
+def test_no_survey_invitation_once_the_customer_has_answered(
+    alpha_people, run_jobs, django_capture_on_commit_callbacks
+):
+    case = _receive(django_capture_on_commit_callbacks, notice_steps=("closed",))
+    case = _assign(case, alpha_people, django_capture_on_commit_callbacks)
+    with schema_context("alpha"), django_capture_on_commit_callbacks(execute=True):
+        case = services.case_close(case=case, answer="가로등을 고쳤습니다.",
+                                   actor=alpha_people.staff)
+        rule = selectors.survey_of(case).version.rule
+        services.survey_answer(case=case,
+                               answers=[rule.scale] * len(rule.questions))
+    run_jobs()
+
+    (message,) = mail.outbox
+    assert "가로등을 고쳤습니다." in message.body and "만족도 조사" not in message.body
+
+
 def test_text_messages_go_through_the_configured_backend(
     alpha_people, run_jobs, django_capture_on_commit_callbacks
 ):
@@ -247,7 +284,9 @@ def test_the_unsubscribe_link_stops_this_cases_notices_and_is_audited(
     assert len(mail.outbox) == 1
     with schema_context("alpha"):
         stopped = ActivityEvent.objects.get(type=EventType.NOTICES_STOPPED)
-        assert stopped.payload == {"customer": case.customer_id, "scope": "case"}
+        assert stopped.payload == {"number": case.number, "case_type": case.case_type,
+                                  "person": None, "unit": None,
+                                  "customer": case.customer_id, "scope": "case"}
         assert stopped.audit_event.target_id == str(case.pk)
     # Twice is harmless: nothing more is written.
     client.post(path, {"scope": "case"})

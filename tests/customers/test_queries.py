@@ -33,8 +33,9 @@ def test_the_box_does_not_grow_with_the_cases(alpha_people, officer):
     assert _queries(client, "/cases/") == few
 
 
-def test_the_status_page_reads_the_case_and_its_steps(alpha):
+def test_the_status_page_reads_the_case_its_steps_and_the_shared_progress(alpha):
     with schema_context("alpha"):
         _case, token = case_receive(intake=intake(), channel="web")
     client = agency_client("alpha")
-    assert _queries(client, f"/public/requests/{token}/") == 2
+    # The case, its steps, and the progress reports shared from the tasks linked to it.
+    assert _queries(client, f"/public/requests/{token}/") == 3

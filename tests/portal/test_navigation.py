@@ -15,7 +15,7 @@ def _menus(page: str) -> tuple[list[str], list[str]]:
 def test_staff_see_the_groups_and_the_open_groups_items(alpha_people):
     page = agency_client("alpha", alpha_people.staff.user).get("/work/memos/").content.decode()
     main, sub = _menus(page)
-    assert main == ["홈", "업무관리", "전자결재", "일정", "고객관리", "조직"]
+    assert main == ["홈", "업무관리", "전자결재", "일정", "고객관리", "성과관리", "조직"]
     assert sub == ["과제", "메모보고", "지시사항"]
     assert 'href="/work/memos/" aria-current="page"' in page
     assert 'href="/work/" aria-current="true"' in page

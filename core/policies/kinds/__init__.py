@@ -13,6 +13,7 @@ from core.policies.kinds.evaluation import (
     ServiceRatingKind,
 )
 from core.policies.kinds.rewards import BonusKind, PromotionKind
+from core.policies.kinds.surveys import SurveyKind
 from core.policies.kinds.workflow import (
     AbsenceRegistrarsKind,
     ApprovalLinesKind,
@@ -39,6 +40,7 @@ for _kind in (
     TransparencyKind,
     AbsenceRegistrarsKind,
     CaseTypesKind,
+    SurveyKind,
 ):
     register(_kind())
 
