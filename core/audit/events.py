@@ -133,6 +133,10 @@ class EventType(models.TextChoices):
     CASE_CLOSED = "customers.case_closed", _("민원 처리 완료")
     CASE_LINK_REVOKED = "customers.case_link_revoked", _("민원 진행 조회 링크 폐기")
     CUSTOMER_CONTACT_VIEWED = "customers.contact_viewed", _("고객 연락처 열람")
+    NOTICES_STOPPED = "customers.notices_stopped", _("고객 알림 수신 거부")
+    NOTICE_FAILED = "customers.notice_failed", _("고객 알림 발송 실패")
+    SUBSCRIPTION_CREATED = "customers.subscription_created", _("고객 구독 등록")
+    SUBSCRIPTION_ENDED = "customers.subscription_ended", _("고객 구독 종료")
     CASE_STAGE_CHANGED = "customers.case_stage_changed", _("민원 처리 단계 변경")
     CASE_LINKED = "customers.case_linked", _("민원에 과제·문서 연결")
     CASE_UNLINKED = "customers.case_unlinked", _("민원의 과제·문서 연결 해제")
@@ -278,6 +282,13 @@ SPECS: dict[EventType, Spec] = {
     EventType.CASE_LINK_REVOKED: _ADMIN,
     # Who saw whose contact details, when (개인정보 보호법: access to personal data logged).
     EventType.CUSTOMER_CONTACT_VIEWED: Spec(Visibility.ADMIN, {"customer": int}),
+    # Notices: the customer's opt-out (per case or every notice), a notice given up after its
+    # retries, a subscription begun or ended. Never the address itself.
+    EventType.NOTICES_STOPPED: Spec(Visibility.INVOLVED,
+                                    _CASE | {"customer": int, "scope": str}),
+    EventType.NOTICE_FAILED: Spec(Visibility.ADMIN, {"channel": str, "attempts": int}),
+    EventType.SUBSCRIPTION_CREATED: Spec(Visibility.ADMIN, {"customer": int}),
+    EventType.SUBSCRIPTION_ENDED: Spec(Visibility.ADMIN, {"customer": int}),
     EventType.CASE_STAGE_CHANGED: Spec(Visibility.INVOLVED, _CASE | {"stage": str}),
     # What was linked: "task" or "document".
     EventType.CASE_LINKED: Spec(Visibility.INVOLVED, _CASE | {"kind": str}),
@@ -365,6 +376,10 @@ CHANGE_LABELS = {
     "over": _("정지된 기관 위에 복원"),
     "answer": _("답변"),
     "due_on": _("처리 기한"),
+    "scope": _("범위"),
+    "shared": _("고객 공유"),
+    "notices": _("알림"),
+    "subscription": _("구독"),
     "stage": _("처리 단계"),
     "task": _("과제"),
     "agency_request": _("타기관 요청"),

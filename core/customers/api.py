@@ -12,7 +12,15 @@ from rest_framework.response import Response
 
 from core.audit.services import Origin
 from core.customers import selectors, services
-from core.customers.models import Case, CaseStatus, CaseStep, Channel, CustomerKind
+from core.customers.models import (
+    NOTICE_STEPS,
+    Case,
+    CaseStatus,
+    CaseStep,
+    Channel,
+    CustomerKind,
+    NoticeChannel,
+)
 from core.org.models import Person
 from core.portal.api import ScopedViewSet
 
@@ -102,6 +110,18 @@ class IntakeSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         help_text="The customer consented to the collection (개인정보 수집·이용 동의); required."
     )
+    notice_steps = serializers.ListField(
+        child=serializers.ChoiceField(choices=NOTICE_STEPS),
+        required=False,
+        default=list,
+        help_text="The steps the customer wants notices of (none by default).",
+    )
+    notice_channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=NoticeChannel.choices),
+        required=False,
+        default=list,
+        help_text="email and/or sms; the matching contact must be given.",
+    )
 
 
 class CaseViewSet(ScopedViewSet):
@@ -169,6 +189,8 @@ class CaseViewSet(ScopedViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         channel = fields.pop("channel")
+        fields["notice_steps"] = tuple(fields.get("notice_steps", ()))
+        fields["notice_channels"] = tuple(fields.get("notice_channels", ()))
         # A refusal (no consent, an unknown type) answers 400 by field (harmony.api).
         case, token = services.case_receive(
             intake=services.Intake(**fields),

@@ -4,7 +4,7 @@ the rules (consent, contacts, type); the forms only read the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.customers.models import Channel, CustomerKind
+from core.customers.models import NOTICE_STEPS, STEP_TEXT, Channel, CustomerKind, NoticeChannel
 from core.customers.services import MAX_BODY, MAX_TITLE
 
 
@@ -30,6 +30,19 @@ class IntakeForm(forms.Form):
         label=_("내용"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=MAX_BODY,
+        required=False,
+    )
+    notice_steps = forms.MultipleChoiceField(
+        label=_("진행 상황 알림을 받을 단계"),
+        choices=[(step, STEP_TEXT[step]) for step in NOTICE_STEPS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=list(NOTICE_STEPS),
+    )
+    notice_channels = forms.MultipleChoiceField(
+        label=_("알림 수단 (고르지 않으면 알림을 보내지 않습니다)"),
+        choices=NoticeChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     consent = forms.BooleanField(label=_("위 개인정보 수집·이용에 동의합니다."), required=False)
@@ -84,6 +97,32 @@ class CloseForm(forms.Form):
     )
 
 
+class FollowerForm(forms.Form):
+    """A policy expert or another agency's official who follows a public task card or a
+    policy topic (registered by a customer officer, with the follower's consent)."""
+
+    kind = forms.ChoiceField(
+        label=_("구독자 구분"),
+        choices=[
+            (CustomerKind.EXPERT, CustomerKind.EXPERT.label),
+            (CustomerKind.OFFICIAL, CustomerKind.OFFICIAL.label),
+        ],
+    )
+    name = forms.CharField(label=_("이름"), max_length=100)
+    email = forms.EmailField(label=_("이메일"))
+    affiliation = forms.CharField(label=_("소속"), max_length=200, required=False)
+    field = forms.CharField(label=_("전문 분야"), max_length=200, required=False)
+    task = forms.ModelChoiceField(label=_("공개 과제"), queryset=None, required=False)
+    topic = forms.ChoiceField(label=_("정책 분야"), required=False)
+    consent = forms.BooleanField(
+        label=_("구독자가 개인정보 수집·이용과 알림 수신에 동의했습니다."),
+        error_messages={"required": _("구독자의 동의가 있어야 등록할 수 있습니다.")},
+    )
+
+    def __init__(self, *args, tasks=None, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks
+        self.fields["topic"].choices = [("", "—")] + [(t, t) for t in topics]
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("처리 단계"))
 

@@ -37,6 +37,8 @@ class Customer(models.Model):
     # 보호법 제21조): the row stays only as the anonymous customer of its cases.
     anonymised_at = models.DateTimeField(_("익명 처리 일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the customer stopped every notice (the unsubscribe link, "모든 알림").
+    notices_stopped_at = models.DateTimeField(_("알림 수신 거부 일시"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("고객")
@@ -63,6 +65,30 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+
+# Each step as the customer reads it, in plain Korean (status page and notices).
+STEP_TEXT = {
+    CaseStatus.RECEIVED: _("신청이 접수되었습니다."),
+    CaseStatus.ASSIGNED: _("담당자가 정해져 처리하고 있습니다."),
+    CaseStatus.IN_PROGRESS: _("처리하고 있습니다."),
+    CaseStatus.EXTENDED: _("처리기간이 연장되었습니다."),
+    CaseStatus.TRANSFERRED: _("담당 부서가 바뀌었습니다."),
+    CaseStatus.CLOSED: _("처리가 끝나 답변을 드렸습니다."),
+}
+
+# The steps a customer may ask to be told about: those the services record as moves.
+NOTICE_STEPS = [
+    CaseStatus.RECEIVED,
+    CaseStatus.ASSIGNED,
+    CaseStatus.TRANSFERRED,
+    CaseStatus.EXTENDED,
+    CaseStatus.CLOSED,
+]
+
+
+class NoticeChannel(models.TextChoices):
+    EMAIL = "email", _("이메일")
+    SMS = "sms", _("문자")
 
 
 class Channel(models.TextChoices):
@@ -127,6 +153,13 @@ class Case(models.Model):
     rule_version_id = models.IntegerField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     token_revoked_at = models.DateTimeField(null=True, blank=True)
+    # The steps and channels the customer opted into (맞춤 알림); stopped by the
+    # unsubscribe link. The nonce is part of every unsubscribe token of the case: a new one
+    # (when the status link is revoked) makes the old links answer 404.
+    notice_steps = models.JSONField(_("알림 받을 단계"), default=list, blank=True)
+    notice_channels = models.JSONField(_("알림 수단"), default=list, blank=True)
+    notices_stopped_at = models.DateTimeField(_("알림 수신 거부 일시"), null=True, blank=True)
+    notice_nonce = models.CharField(max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("민원")
@@ -319,3 +352,133 @@ class SatisfactionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id}/{self.person_id}/{self.case_type}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("대기")
+    SENDING = "sending", _("보내는 중")
+    RETRYING = "retrying", _("재시도 대기")
+    SENT = "sent", _("발송")
+    FAILED = "failed", _("실패")
+    SKIPPED = "skipped", _("수신 거부로 보내지 않음")
+
+
+class Subscription(models.Model):
+    """A customer (a policy expert, another agency's official) following a policy topic or a
+    public task card: each progress report shared with customers is e-mailed to them."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="subscriptions")
+    task = models.ForeignKey(
+        "work.Task",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("과제"),
+    )
+    topic = models.CharField(_("정책 분야"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("구독 종료 일시"), null=True, blank=True)
+    nonce = models.CharField(max_length=16)
+
+    class Meta:
+        verbose_name = _("구독")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(task__isnull=False) & Q(topic=""))
+                | (Q(task__isnull=True) & ~Q(topic="")),
+                name="subscription_task_or_topic",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "task"],
+                condition=Q(ended_at__isnull=True, task__isnull=False),
+                name="subscription_one_active_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "topic"],
+                condition=Q(ended_at__isnull=True, task__isnull=True),
+                name="subscription_one_active_per_topic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.task_id or self.topic}"
+
+
+class NoticeDelivery(models.Model):
+    """One notice to one address by one channel: a case step (case, step, channel) or a
+    progress report to a subscriber (subscription, report, channel). The unique keys make a
+    retried or duplicated job send once; the row is the case's delivery log. Only the masked
+    address is kept: the real one is read from the customer when sending."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    step = models.ForeignKey(
+        CaseStep, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    report = models.ForeignKey(
+        "work.ProgressReport",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    channel = models.CharField(_("수단"), max_length=10, choices=NoticeChannel.choices)
+    address_masked = models.CharField(_("받는 곳"), max_length=254)
+    status = models.CharField(
+        _("상태"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    error = models.CharField(_("오류"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("생성 일시"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("발송 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("알림 발송")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "step", "channel"],
+                condition=Q(step__isnull=False),
+                name="notice_once_per_case_step_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["subscription", "report", "channel"],
+                condition=Q(report__isnull=False),
+                name="notice_once_per_subscription_report_channel",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(case__isnull=False, step__isnull=False)
+                    & Q(subscription__isnull=True, report__isnull=True)
+                )
+                | (
+                    Q(case__isnull=True, step__isnull=True)
+                    & Q(subscription__isnull=False, report__isnull=False)
+                ),
+                name="notice_for_a_step_or_a_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="notice_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="notice_case_idx"),
+            # What the sending jobs look for: the few rows still waiting.
+            models.Index(
+                fields=["id"],
+                condition=Q(status__in=["pending", "retrying"]),
+                name="notice_waiting_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status}"

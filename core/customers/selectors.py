@@ -21,7 +21,9 @@ from core.customers.models import (
     CaseLink,
     CaseStatus,
     Customer,
+    NoticeDelivery,
     OutgoingRequest,
+    Subscription,
     SurveyResponse,
 )
 from core.exchange import selectors as exchange
@@ -144,6 +146,21 @@ def case_types(*, on: date | None = None, public_only: bool = False) -> list:
     return [t for t in rule.types if t.public or not public_only]
 
 
+def deliveries_of(person: Person | None, case: Case) -> list[NoticeDelivery]:
+    """The case's delivery log (channel, step, masked address, status, attempts, time), for
+    its handlers and the customer officers only; empty for anyone else."""
+    if not handles(person, case):
+        return []
+    return list(case.deliveries.select_related("step").order_by("created_at", "id"))
+
+
+def subscriptions_for(person: Person | None) -> QuerySet[Subscription]:
+    """The followers of public cards and topics: the customer officers' list."""
+    if not is_customer_officer(person):
+        return Subscription.objects.none()
+    return Subscription.objects.select_related("customer", "task").order_by(
+        "ended_at", "-created_at"
+    )
 def case_type_of(case: Case):
     """The case's type as the rule version it was received under says (its due days, its
     stages, whether its answer needs an approved document); None if the type is gone."""

@@ -22,6 +22,7 @@ from core.approvals.selectors import visible_documents
 from core.approvals.services import ATTACHMENT_TYPES
 from core.audit.events import EventType
 from core.audit.services import COMMAND_ORIGIN, Origin, event_record
+from core.customers import notices
 from core.customers.models import (
     Case,
     CaseAttachment,
@@ -75,6 +76,9 @@ class Intake:
     affiliation: str = ""
     field: str = ""
     consent: bool = False
+    # The steps the customer wants to be told about, and by which channels (맞춤 알림).
+    notice_steps: tuple[str, ...] = ()
+    notice_channels: tuple[str, ...] = ()
     # An official of another agency on the platform, reached through the channel.
     agency_code: str = ""
 
@@ -170,6 +174,9 @@ def case_receive(
     _check_intake(intake, types, public=channel == Channel.WEB)
     check_attachments(attachments)
     case_type = types[intake.case_type]
+    steps, channels = notices.check_notice_choices(
+        steps=intake.notice_steps, channels=intake.notice_channels,
+        email=intake.email, phone=intake.phone)
     years = {r.kind: r.years for r in version.rule.retention}
     unit = (
         Unit.objects.filter(code=case_type.handling_unit, is_active=True).first()
@@ -210,8 +217,11 @@ def case_receive(
                 exchange_request_id=exchange_request_id,
                 rule_version_id=version.id,
                 token_hash=_hash(token),
+                notice_steps=steps,
+                notice_channels=channels,
+                notice_nonce=notices.new_nonce(),
             )
-            CaseStep.objects.create(
+            step = CaseStep.objects.create(
                 case=case,
                 status=CaseStatus.RECEIVED,
                 occurred_at=now,
@@ -247,6 +257,7 @@ def case_receive(
                 else None,
                 origin=origin,
             )
+            notices.notices_queue_for_step(case=case, step=step)
     except BaseException:
         for file in written:
             file.storage.delete(file.name)
@@ -258,7 +269,7 @@ def _locked(case: Case, actor: Person) -> Case:
     """The case locked for a move by one of its handlers, still open."""
     locked = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("handling_unit", "assignee")
+        .select_related("handling_unit", "assignee", "customer")
         .get(pk=case.pk)
     )
     if not handles(actor, locked):
@@ -269,7 +280,8 @@ def _locked(case: Case, actor: Person) -> Case:
 
 
 def _step(case: Case, actor: Person, note: str = "") -> None:
-    CaseStep.objects.create(
+    """Record the step the case just took, and queue the notices the customer asked for."""
+    step = CaseStep.objects.create(
         case=case,
         status=case.status,
         occurred_at=timezone.now(),
@@ -277,6 +289,7 @@ def _step(case: Case, actor: Person, note: str = "") -> None:
         note=note,
         actor=actor,
     )
+    notices.notices_queue_for_step(case=case, step=step)
 
 
 # A case's status as the requesting agency reads it on the channel (issue 9 §4).
@@ -307,11 +320,13 @@ def _record(
     actor: Person,
     origin: Origin,
     changes: dict | None = None,
+    *,
     push: bool = True,
     **payload,
 ) -> None:
-    """Record a move of ``case``; a move of a request from another agency also crosses the
-    channel (``push``), once: the survey's invitation after the closure does not."""
+    """Record a move of the case; ``push`` also pushes its status to the channel when the
+    case is a request from another agency (once per move: not for an event that follows the
+    move in the same transaction, such as the survey invitation after the closure)."""
     changes = {**(changes or {}), **(_push(case) if push else {})} or None
     event_record(
         event_type,
@@ -475,7 +490,7 @@ def _survey_invite(case: Case, actor: Person, origin: Origin, closed_on: date) -
 
 def case_link_revoke(*, case: Case, actor: Person, origin: Origin = COMMAND_ORIGIN) -> str:
     """Revoke the private status link (a leaked link) and return a new token for the
-    customer; the old link answers 404 from now on."""
+    customer; the old link answers 404 from now on, and so do the old unsubscribe links."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         locked = (
@@ -486,7 +501,9 @@ def case_link_revoke(*, case: Case, actor: Person, origin: Origin = COMMAND_ORIG
         if not handles(actor, locked):
             raise ValidationError(_("이 민원을 처리할 권한이 없습니다."))
         locked.token_hash, locked.token_revoked_at = _hash(token), timezone.now()
-        locked.save(update_fields=["token_hash", "token_revoked_at"])
+        # The unsubscribe links of the case go with the leaked status link.
+        locked.notice_nonce = notices.new_nonce()
+        locked.save(update_fields=["token_hash", "token_revoked_at", "notice_nonce"])
         event_record(
             EventType.CASE_LINK_REVOKED,
             actor=actor,
@@ -506,6 +523,44 @@ def contact_view_record(*, case: Case, viewer: Person, origin: Origin = COMMAND_
         subject_label=case.number,
         payload={"customer": case.customer_id},
         origin=origin,
+    )
+
+
+# Why a follower's details are kept (개인정보 보호법 제15조: the purpose, told at consent).
+FOLLOWER_PURPOSE = "공개 과제·정책 분야 진행 보고 안내"
+
+
+def follower_register(
+    *, kind: str, name: str, email: str, affiliation: str = "", field: str = ""
+) -> Customer:
+    """The customer record of a follower (an expert or another agency's official) who
+    consented to it: the one already kept for the same kind and address, or a new one."""
+    if kind not in notices.FOLLOWER_KINDS:
+        raise ValidationError({"kind": _("정책전문가나 타부처 공무원만 구독할 수 있습니다.")})
+    if not name.strip():
+        raise ValidationError({"name": _("이름을 입력하세요.")})
+    if not email.strip():
+        raise ValidationError({"email": _("구독 알림을 받을 이메일을 입력하세요.")})
+    found = (
+        Customer.objects.filter(kind=kind, email__iexact=email.strip())
+        .order_by("-created_at")
+        .first()
+    )
+    if found is not None:
+        return found
+    version = rule_version(kind="case_types", on=timezone.localdate())
+    years = {r.kind: r.years for r in version.rule.retention}
+    now = timezone.now()
+    return Customer.objects.create(
+        kind=kind,
+        name=name.strip()[:100],
+        email=email.strip()[:254],
+        affiliation=affiliation.strip()[:200],
+        field=field.strip()[:200],
+        purpose=FOLLOWER_PURPOSE,
+        consent_version=CONSENT_VERSION,
+        consented_at=now,
+        retain_until=_years_later(timezone.localdate(now), years.get(kind, 3)),
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit.services import Origin
-from core.customers import forms, selectors, services
-from core.customers.models import CaseStatus, Channel
+from core.customers import forms, notices, selectors, services
+from core.customers.models import STEP_TEXT, CaseStatus, Channel, Subscription
 from core.exchange import selectors as exchange
 from core.org.models import Person, PersonStatus, Unit
 from core.portal.access import current_person
@@ -57,6 +58,8 @@ def _over_limit(request) -> bool:
 def _intake(form) -> services.Intake:
     data = form.cleaned_data
     return services.Intake(
+        notice_steps=tuple(data.get("notice_steps") or ()),
+        notice_channels=tuple(data.get("notice_channels") or ()),
         **{
             name: data.get(name) or ("" if name != "consent" else False)
             for name in (
@@ -135,17 +138,6 @@ def public_new(request):
                 )
         return _private(render(request, "customers/public_new.html", context, status=400))
     return _private(render(request, "customers/public_new.html", context))
-
-
-# Each step as the customer reads it, in plain Korean.
-STEP_TEXT = {
-    CaseStatus.RECEIVED: gettext_lazy("신청이 접수되었습니다."),
-    CaseStatus.ASSIGNED: gettext_lazy("담당자가 정해져 처리하고 있습니다."),
-    CaseStatus.IN_PROGRESS: gettext_lazy("처리하고 있습니다."),
-    CaseStatus.EXTENDED: gettext_lazy("처리기간이 연장되었습니다."),
-    CaseStatus.TRANSFERRED: gettext_lazy("담당 부서가 바뀌었습니다."),
-    CaseStatus.CLOSED: gettext_lazy("처리가 끝나 답변을 드렸습니다."),
-}
 
 
 def _step_text(step) -> str:
@@ -347,6 +339,7 @@ def detail(request, pk: int):
                 "steps": case.steps.select_related("actor"),
                 "contact": selectors.contact_of(case.customer, unmasked=handler),
                 "attachments": case.attachments.all(),
+                "deliveries": selectors.deliveries_of(person, case),
                 "today": timezone.localdate(),
                 "moves": _moves(case, person) if handler and not case.is_closed else [],
                 "link": request.session.pop(f"case-link-{case.pk}", ""),
@@ -413,6 +406,83 @@ def move(request, pk: int, action: str):
     return redirect("cases:detail", case.pk)
 
 
+# --- Notices: unsubscribing (no account) and the followers of public cards --------------------
+
+
+@login_not_required
+@csrf_exempt  # RFC 8058 one-click unsubscribing posts without a form; the token is the key
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """Stop notices from the link in a notice: this case's, every one, or a subscription.
+    GET asks (mail scanners open links); POST stops. A wrong token is not found."""
+    target = notices.unsubscribe_target(token)
+    if target is None:
+        raise Http404
+    is_case = not isinstance(target, Subscription)
+    context = {"target": target, "is_case": is_case, "agency": request.tenant}
+    if request.method == "POST":
+        scope = request.POST.get("scope") or (
+            notices.SCOPE_CASE if is_case else notices.SCOPE_SUBSCRIPTION)
+        allowed = (notices.SCOPE_CASE, notices.SCOPE_CUSTOMER) if is_case else (
+            notices.SCOPE_SUBSCRIPTION,)
+        if scope not in allowed:
+            context["error"] = _("알림을 끊을 범위를 고르세요.")
+            return _private(render(request, "customers/unsubscribe.html", context, status=400))
+        changed = notices.notices_stop(target=target, scope=scope,
+                                       origin=Origin.from_request(request))
+        context.update(done=True, scope=scope, changed=changed)
+    return _private(render(request, "customers/unsubscribe.html", context))
+
+
+def _officer(request) -> Person:
+    person = _me(request)
+    if not selectors.is_customer_officer(person):
+        raise Http404
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+def subscriptions(request):
+    """The followers of public task cards and policy topics; a customer officer registers
+    one with their consent."""
+    person = _officer(request)
+    form = forms.FollowerForm(request.POST or None, tasks=notices.public_tasks(),
+                              topics=notices.public_topics())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer = services.follower_register(
+                    kind=data["kind"], name=data["name"], email=data["email"],
+                    affiliation=data["affiliation"], field=data["field"])
+                notices.subscription_create(customer=customer, task=data["task"],
+                                            topic=data["topic"], actor=person,
+                                            origin=Origin.from_request(request))
+        except ValidationError as error:
+            _form_refused(form, error)
+        else:
+            messages.success(request, _("구독을 등록했습니다."))
+            return redirect("cases:subscriptions")
+    page = Paginator(selectors.subscriptions_for(person), 50).get_page(request.GET.get("page"))
+    return _private(render(request, "customers/subscriptions.html", {"form": form, "page": page},
+                           status=400 if form.errors else 200))
+
+
+@require_POST
+def subscription_end(request, pk: int):
+    person = _officer(request)
+    subscription = selectors.subscriptions_for(person).filter(pk=pk).first()
+    if subscription is None:
+        raise Http404
+    try:
+        notices.subscription_end(subscription=subscription, actor=person,
+                                 origin=Origin.from_request(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("구독을 끝냈습니다."))
+    return redirect("cases:subscriptions")
 @require_GET
 def attachment(request, pk: int, attachment_pk: int):
     """Send a case's attachment to someone who may open the case; files have no public URL,

@@ -25,6 +25,10 @@ class TaskForm(forms.Form):
                                initial=TaskStatus.PLANNED)
     priority = forms.TypedChoiceField(label=_("중요도"), choices=Priority.choices, coerce=int,
                                       initial=Priority.NORMAL)
+    is_public = forms.BooleanField(
+        label=_("공개 과제 (고객이 구독할 수 있음)"), required=False,
+        help_text=_("고객에게 공개한 진행 보고가 구독자에게 이메일로 전달됩니다."))
+    topic = forms.CharField(label=_("정책 분야"), max_length=100, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +55,8 @@ class ProgressForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("추진 실적을 입력하세요.")})
     share_with_customers = forms.BooleanField(
-        label=_("고객에게 공개 (연결된 민원의 진행 조회 화면에 표시)"), required=False)
+        label=_("고객에게 공개 (연결된 민원의 진행 조회 화면에 표시, 공개 과제의 구독자에게 알림)"),
+        required=False)
 
 
 class DecisionForm(forms.Form):

@@ -47,6 +47,11 @@ class Task(models.Model):
     priority = models.PositiveSmallIntegerField(_("중요도"), choices=Priority.choices,
                                                 default=Priority.NORMAL)
     progress = models.PositiveSmallIntegerField(_("진척률(%)"), default=0)
+    # A card marked public may be followed by customers (experts, other agencies' officials),
+    # who receive its progress reports shared with customers; ``topic`` is the policy topic
+    # (정책 분야) they may follow instead of one card.
+    is_public = models.BooleanField(_("공개 과제"), default=False)
+    topic = models.CharField(_("정책 분야"), max_length=100, blank=True)
     documents = models.ManyToManyField(Document, through="TaskDocument", related_name="tasks",
                                        blank=True, verbose_name=_("관련 문서"))
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

@@ -33,7 +33,7 @@ from core.work.models import (
 )
 
 TASK_FIELDS = ("title", "owner", "unit", "goal", "plan", "start_date", "due_date", "status",
-               "priority")
+               "priority", "is_public", "topic")
 MAX_TEXT_CHARS = 20_000
 MAX_RECIPIENTS = 20
 
@@ -56,6 +56,8 @@ def _text(value: str, field: str, message: str) -> str:
 def _check_task_fields(fields: dict) -> None:
     if "title" in fields:
         fields["title"] = _text(fields["title"], "title", _("과제명을 입력하세요."))
+    if "topic" in fields:
+        fields["topic"] = (fields["topic"] or "").strip()[:100]
     start, due = fields.get("start_date"), fields.get("due_date")
     if start and due and due < start:
         raise ValidationError({"due_date": _("완료 예정일은 시작일보다 빠를 수 없습니다.")})
@@ -127,7 +129,9 @@ def progress_report(*, task: Task, actor: Person, percent: int, text: str,
                     share_with_customers: bool = False,
                     origin: Origin = COMMAND_ORIGIN) -> ProgressReport:
     """Report progress (실적) on a task; the card shows the latest percentage. A report
-    shared with customers shows on the status page of each case the task is linked to."""
+    shared with customers shows on the status page of each case the task is linked to and,
+    on a public card, is e-mailed to the card's and its topic's followers
+    (core/customers/notices.py), after the commit."""
     if percent is None or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("진척률은 0에서 100 사이의 숫자로 입력하세요.")})
     text = _text(text, "text", _("추진 실적을 입력하세요."))
@@ -136,12 +140,18 @@ def progress_report(*, task: Task, actor: Person, percent: int, text: str,
         _require(selectors.can_edit_task(actor, task))
         report = ProgressReport.objects.create(task=task, author=actor, percent=percent,
                                                text=text,
-                                               share_with_customers=share_with_customers)
+                                               share_with_customers=bool(share_with_customers))
         old = task.progress
         task.progress = percent
         task.save(update_fields=["progress", "updated_at"])
         _task_event(EventType.PROGRESS_REPORTED, task, actor, origin, progress=percent,
-                    changes={"progress": [old, percent]})
+                    changes={"progress": [old, percent],
+                             **({"shared": True} if report.share_with_customers else {})})
+        if report.share_with_customers:
+            # The explicit link to customer management (issue 9 §3): followers' notices.
+            from core.customers.notices import notices_queue_for_report
+
+            notices_queue_for_report(report=report)
     return report
 
 

@@ -309,6 +309,12 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "하모니 <no-reply@harmony.go.kr>")
 
+# --- Text messages (문자) ---------------------------------------------------------------------
+# Chosen like EMAIL_BACKEND (core/customers/sms.py): the console backend prints them; tests
+# use core.customers.sms.LocMemBackend. No provider is wired in; one plugs in by class path.
+HARMONY_SMS_BACKEND = env_str("HARMONY_SMS_BACKEND", "core.customers.sms.ConsoleBackend")
+HARMONY_SMS_SENDER = env_str("HARMONY_SMS_SENDER", "")
+
 # --- Internationalisation -------------------------------------------------------------------
 # Korean first: source strings are Korean; frontend/locale holds the English catalogue.
 LANGUAGE_CODE = "ko"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("performance/", include("core.performance.urls")),
     # The agency's customers file and follow their cases here without an account.
     path("public/requests/", include("core.customers.public_urls")),
+    path("public/notices/", include("core.customers.notice_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("harmony.urls_api")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
