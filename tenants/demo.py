@@ -65,6 +65,24 @@ AGENCIES = [
     ]),
 ]
 
+# The 기안문 foot of each demo agency (시행규칙 서식: 우편번호, 주소, 홈페이지, 전화·전송).
+# Addresses and home pages are the government buildings' and agencies' public ones; the
+# telephone and fax numbers have the right shape but are demo numbers.
+LETTERHEADS = {
+    "mogaha": ("03171", "서울특별시 종로구 세종대로 209 정부서울청사", "www.mogaha.go.kr",
+               "02-2100-3000", "02-2100-3009"),
+    "mpb": ("13809", "경기도 과천시 관문로 47 정부과천청사", "www.mpb.go.kr",
+            "02-2150-5000", "02-2150-5009"),
+    "most": ("13809", "경기도 과천시 관문로 47 정부과천청사", "www.most.go.kr",
+             "02-2110-2000", "02-2110-2009"),
+    "moct": ("13809", "경기도 과천시 관문로 47 정부과천청사", "www.moct.go.kr",
+             "02-2110-8000", "02-2110-8009"),
+    "kcg": ("22003", "인천광역시 연수구 해돋이로 130", "www.kcg.go.kr",
+            "032-835-2000", "032-835-2009"),
+    "suwon": ("16490", "경기도 수원시 팔달구 효원로 241", "www.suwon.go.kr",
+              "031-228-2000", "031-228-2009"),
+}
+
 SURNAMES = (
     "김이박최정강조윤장임한오서신권황안송류홍전고문양손배백허남심노하곽성차주우구민유"
     "진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
@@ -88,8 +106,11 @@ def seed_demo(*, password: str, log=print) -> None:
             log(f"  {row[1]} ({row[0]}): 이미 있음 (already there)")
         else:
             _demo_agency(*row, password=password)
-        # Also for demos seeded before MFA became the default for admins and HR officers.
+        # Also for demos seeded before MFA became the default for admins and HR officers,
+        # or before the 기안문 foot printed the agency's contact details.
         _demo_mfa(row[0])
+        with schema_context(row[0]):
+            demo_letterhead(row[0])
         log(f"  {row[1]} ({row[0]}): {row[5]}명 생성 (created)")
     seed_cross_agency_request(log)
 
@@ -124,6 +145,21 @@ def _demo_agency(subdomain, name_ko, name_en, code, kind, size, chart, *, passwo
         from tenants.services import agency_refresh_people_count
 
         transaction.on_commit(lambda: agency_refresh_people_count(schema_name=subdomain))
+
+
+def demo_letterhead(subdomain: str) -> None:
+    """Give the demo agency the contact details its 기안문 prints (the current schema's)."""
+    from core.org.models import OrgSettings
+    from core.org.services import org_settings_update
+
+    postal_code, address, homepage, phone, fax = LETTERHEADS[subdomain]
+    row, _created = OrgSettings.objects.get_or_create(singleton=True)
+    org_settings_update(
+        privileged_mfa_required=row.privileged_mfa_required,
+        privileged_mfa_opt_out_reason=row.privileged_mfa_opt_out_reason,
+        api_token_days=row.api_token_days, actor=None,
+        contact={"postal_code": postal_code, "address": address, "homepage": homepage,
+                 "phone": phone, "fax": fax})
 
 
 def _demo_mfa(subdomain: str) -> None:

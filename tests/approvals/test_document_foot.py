@@ -99,3 +99,26 @@ def test_units_import_with_their_contact_details(alpha_people):
         assert not result.errors
         unit = Unit.objects.get(code="D900")
     assert (unit.postal_code, unit.phone, unit.fax) == ("30112", "044-205-9000", "044-205-9099")
+
+
+@pytest.mark.parametrize(("subdomain", "name", "kind", "authority"), [
+    ("mogaha", "행정자치부", "central", "행정자치부장관"),
+    ("kcg", "해양경찰청", "central", "해양경찰청장"),
+    ("suwon", "수원시", "basic", "수원시장"),
+])
+def test_the_demo_prints_a_whole_foot_for_a_ministry_a_cheong_and_a_city(
+        division_head, subdomain, name, kind, authority):
+    """The demo's 기안문: the head's title as 발신명의 and every field of the foot filled."""
+    from core.org.selectors import sending_authority_propose
+    from tenants.demo import LETTERHEADS, demo_letterhead
+
+    assert sending_authority_propose(name=name, kind=kind) == authority
+    with schema_context("alpha"):
+        demo_letterhead(subdomain)
+    document = _approved(division_head)
+    page = agency_client("alpha", division_head.staff.user).get(
+        f"/approvals/{document.pk}/").content.decode()
+    postal_code, address, homepage, _phone, fax = LETTERHEADS[subdomain]
+    assert len(postal_code) == 5 and postal_code.isdigit()
+    for value in (postal_code, address, homepage, fax):
+        assert value in page
