@@ -27,7 +27,7 @@ def test_rows_appended_by_the_application_role_are_sealed_at_commit(committed, s
     "UPDATE {schema}.audit_auditevent SET action = 'forged'",
     "DELETE FROM {schema}.audit_auditevent",
     "SET CONSTRAINTS ALL IMMEDIATE; "
-    "TRUNCATE {schema}.audit_auditevent, {schema}.audit_activityevent",
+    "TRUNCATE {schema}.audit_auditevent, {schema}.audit_activityevent CASCADE",
     "DELETE FROM {schema}.audit_activityevent",
 ])
 def test_the_owner_is_refused_by_the_append_only_triggers(committed, statement):
